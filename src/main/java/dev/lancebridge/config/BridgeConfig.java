@@ -1,0 +1,110 @@
+package dev.lancebridge.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every setting of the bridge, under {@code bridge.*}. Environment variables map as usual
+ * ({@code BRIDGE_NATS_URL}, {@code BRIDGE_STORE_PATH}, ...).
+ */
+@ConfigMapping(prefix = "bridge")
+public interface BridgeConfig {
+
+    Nats nats();
+
+    Store store();
+
+    Ingest ingest();
+
+    Embedding embedding();
+
+    Search search();
+
+    Dev dev();
+
+    /** Tables keyed by name; each is fed by its own durable consumer and written by one writer. */
+    Map<String, Table> tables();
+
+    interface Nats {
+        /**
+         * NATS server URL. When unset, dev mode starts a local nats-server for you; every other
+         * mode connects to {@code nats://127.0.0.1:4222}.
+         */
+        Optional<String> url();
+
+        /** How long start-up waits for the first connection before giving up. */
+        @WithDefault("10s")
+        Duration connectTimeout();
+    }
+
+    interface Store {
+        /** Directory that holds one {@code <table>.lance} dataset per table, plus {@code _bridge/} state. */
+        @WithDefault("data")
+        Path path();
+    }
+
+    interface Ingest {
+        /** Most messages fetched, embedded and committed together. */
+        @WithDefault("500")
+        int batchSize();
+
+        /** Longest a fetch waits to fill a batch; bounds the latency a quiet stream adds. */
+        @WithDefault("100ms")
+        Duration batchWait();
+
+        /** Unacknowledged messages the consumer may hold: the backpressure window. */
+        @WithDefault("4000")
+        int maxAckPending();
+
+        /**
+         * Time before JetStream redelivers an unacknowledged message. Batches in flight send
+         * in-progress heartbeats, so this bounds how long the events a crashed bridge held wait
+         * for redelivery, not how long a batch may take.
+         */
+        @WithDefault("30s")
+        Duration ackWait();
+
+        /** Deliveries before a message that keeps failing transiently is dead-lettered. */
+        @WithDefault("20")
+        int maxDeliver();
+
+        /** First delay before retrying a batch that failed transiently; doubles up to {@link #maxRetryDelay()}. */
+        @WithDefault("500ms")
+        Duration retryDelay();
+
+        /** Upper bound of the retry delay. */
+        @WithDefault("30s")
+        Duration maxRetryDelay();
+    }
+
+    interface Embedding {
+        /** Threads the in-process model spreads a batch over; defaults to the number of cores. */
+        Optional<Integer> threads();
+    }
+
+    interface Search {
+        /** Largest {@code k} a search may ask for. */
+        @WithDefault("1000")
+        int maxK();
+    }
+
+    interface Dev {
+        /** In dev mode, publish sample events (WordNet glosses) to an empty {@code events} stream. */
+        @WithDefault("true")
+        boolean seed();
+    }
+
+    interface Table {
+        /** JetStream stream that feeds the table; created if absent. */
+        String stream();
+
+        /** Subjects of the stream that feed the table (the consumer's filter). */
+        List<String> subjects();
+    }
+}

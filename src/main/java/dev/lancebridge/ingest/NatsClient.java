@@ -1,0 +1,117 @@
+package dev.lancebridge.ingest;
+
+import dev.lancebridge.config.BridgeConfig;
+import dev.lancebridge.dev.LocalNatsServer;
+import io.nats.NatsServerRunner;
+import io.nats.client.Connection;
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.quarkus.runtime.LaunchMode;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * The bridge's one NATS connection (reconnecting forever). In dev mode, with no URL configured,
+ * it first starts a local nats-server whose JetStream store lives under {@code target/}.
+ */
+@ApplicationScoped
+public class NatsClient {
+
+    public static final String DEFAULT_URL = "nats://127.0.0.1:4222";
+    private static final Logger LOG = Logger.getLogger(NatsClient.class);
+
+    private final BridgeConfig config;
+    private Connection connection;
+    private NatsServerRunner devServer;
+
+    public NatsClient(BridgeConfig config) {
+        this.config = config;
+    }
+
+    synchronized void connect() {
+        if (connection != null) {
+            return;
+        }
+        String url = config.nats().url().orElseGet(this::defaultUrl);
+        Options options = Options.builder()
+                .server(url)
+                .connectionName("lance-event-bridge")
+                .maxReconnects(-1)
+                .connectionTimeout(config.nats().connectTimeout())
+                .errorListener(new LoggingErrorListener())
+                .build();
+        try {
+            connection = Nats.connect(options);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot reach NATS at " + url + " (set BRIDGE_NATS_URL): " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while connecting to " + url, e);
+        }
+        LOG.infof("connected to NATS at %s", url);
+    }
+
+    private String defaultUrl() {
+        if (LaunchMode.current() != LaunchMode.DEVELOPMENT) {
+            return DEFAULT_URL;
+        }
+        devServer = LocalNatsServer.start(Path.of("target", "dev-nats"), null);
+        LOG.infof("dev mode: started a local nats-server at %s (JetStream store in target/dev-nats)", devServer.getURI());
+        return devServer.getURI();
+    }
+
+    public Connection connection() {
+        if (connection == null) {
+            throw new IllegalStateException("NATS is not connected yet");
+        }
+        return connection;
+    }
+
+    public JetStream jetStream() {
+        try {
+            return connection().jetStream();
+        } catch (IOException e) {
+            throw new IllegalStateException("JetStream is not available: " + e.getMessage(), e);
+        }
+    }
+
+    public JetStreamManagement management() {
+        try {
+            return connection().jetStreamManagement();
+        } catch (IOException e) {
+            throw new IllegalStateException("JetStream is not available: " + e.getMessage(), e);
+        }
+    }
+
+    /** True while the connection is up (not reconnecting). */
+    public boolean connected() {
+        return connection != null && connection.getStatus() == Connection.Status.CONNECTED;
+    }
+
+    synchronized void close() {
+        try {
+            if (connection != null) {
+                connection.drain(java.time.Duration.ofSeconds(5)).get();
+                connection.close();
+            }
+        } catch (Exception e) {
+            LOG.warnf("NATS connection did not close cleanly: %s", e.getMessage());
+        } finally {
+            connection = null;
+        }
+        if (devServer != null) {
+            try {
+                devServer.close();
+            } catch (Exception e) {
+                LOG.warnf("dev nats-server did not stop cleanly: %s", e.getMessage());
+            }
+            devServer = null;
+        }
+    }
+
+}

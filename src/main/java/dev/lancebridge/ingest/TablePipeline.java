@@ -1,0 +1,295 @@
+package dev.lancebridge.ingest;
+
+import dev.lancebridge.config.BridgeConfig;
+import dev.lancebridge.embed.EmbedStage;
+import dev.lancebridge.normalize.Normalized;
+import dev.lancebridge.normalize.Normalizer;
+import dev.lancebridge.normalize.RawEvent;
+import dev.lancebridge.normalize.Rejection;
+import dev.lancebridge.store.CommitStats;
+import dev.lancebridge.store.LanceTable;
+import io.nats.client.JetStreamSubscription;
+import io.nats.client.Message;
+import io.nats.client.impl.NatsJetStreamMetaData;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One table's pipeline: fetch (durable pull consumer) → normalize → embed → commit (the table's
+ * single writer) → ack. A batch is fetched and embedded while the previous one commits; a message
+ * is acked only after the commit that holds it returned. Malformed events are dead-lettered and
+ * acked; a failed embed or commit naks the batch with a growing delay, and a message that used up
+ * its deliveries is dead-lettered instead of dropped.
+ */
+final class TablePipeline {
+
+    private static final Logger LOG = Logger.getLogger(TablePipeline.class);
+    private static final IngestBatch STOP = new IngestBatch(List.of(), List.of(), 0);
+
+    private final String table;
+    private final JetStreamSubscription subscription;
+    private final Normalizer normalizer;
+    private final EmbedStage embedStage;
+    private final LanceTable store;
+    private final DeadLetters deadLetters;
+    private final BridgeConfig.Ingest settings;
+    private final ExecutorService fetchThread;
+    private final ExecutorService embedThread;
+    private final ExecutorService writerThread;
+    private final ScheduledExecutorService heartbeat;
+    /** Batches fetched and not yet acked or naked: their messages get in-progress heartbeats. */
+    private final Set<IngestBatch> inFlight = ConcurrentHashMap.newKeySet();
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private final AtomicLong committedMessages = new AtomicLong();
+    private final AtomicLong deadLettered = new AtomicLong();
+    private volatile boolean running;
+    private volatile long lastProgressNanos = System.nanoTime();
+    private volatile Duration retryDelay = Duration.ZERO;
+    private Cancellable flow;
+
+    TablePipeline(String table, JetStreamSubscription subscription, Normalizer normalizer, EmbedStage embedStage,
+                  LanceTable store, DeadLetters deadLetters, BridgeConfig.Ingest settings) {
+        this.table = table;
+        this.subscription = subscription;
+        this.normalizer = normalizer;
+        this.embedStage = embedStage;
+        this.store = store;
+        this.deadLetters = deadLetters;
+        this.settings = settings;
+        this.fetchThread = Executors.newSingleThreadExecutor(named("fetch-" + table));
+        this.embedThread = Executors.newSingleThreadExecutor(named("embed-" + table));
+        this.writerThread = Executors.newSingleThreadExecutor(named("writer-" + table));
+        this.heartbeat = Executors.newSingleThreadScheduledExecutor(named("heartbeat-" + table));
+    }
+
+    void start() {
+        running = true;
+        // Keeps AckWait short (fast redelivery after a crash) without redelivering slow batches.
+        long every = Math.max(100, settings.ackWait().toMillis() / 3);
+        heartbeat.scheduleAtFixedRate(this::markInProgress, every, every, TimeUnit.MILLISECONDS);
+        flow = Multi.createBy().repeating().uni(this::fetch).until(batch -> batch == STOP)
+                .filter(batch -> !batch.isEmpty())
+                .onItem().transformToUniAndConcatenate(this::embed)
+                // a buffer of one lets the next batch be fetched and embedded while this one commits
+                .emitOn(writerThread, 1)
+                .onItem().transformToUniAndConcatenate(this::commit)
+                .subscribe().with(
+                        ignored -> { },
+                        failure -> {
+                            LOG.errorf(failure, "table %s: pipeline stopped on an unexpected error", table);
+                            running = false;
+                            finished.countDown();
+                        },
+                        finished::countDown);
+    }
+
+    /** Stops fetching, lets the batches in flight commit and ack, within {@code grace}. */
+    boolean stop(Duration grace) {
+        running = false;
+        boolean drained;
+        try {
+            drained = finished.await(grace.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            drained = false;
+        }
+        if (!drained) {
+            LOG.warnf("table %s: batches still in flight after %s; they will be redelivered", table, grace);
+            if (flow != null) {
+                flow.cancel();
+            }
+        }
+        heartbeat.shutdownNow();
+        fetchThread.shutdownNow();
+        embedThread.shutdownNow();
+        writerThread.shutdownNow();
+        return drained;
+    }
+
+    boolean running() {
+        return running;
+    }
+
+    long committedMessages() {
+        return committedMessages.get();
+    }
+
+    long deadLettered() {
+        return deadLettered.get();
+    }
+
+    /** Nanotime of the last commit or idle fetch: the liveness signal. */
+    long lastProgressNanos() {
+        return lastProgressNanos;
+    }
+
+    private Uni<IngestBatch> fetch() {
+        Duration pause = retryDelay;
+        Uni<Void> wait = pause.isZero() ? Uni.createFrom().voidItem()
+                : Uni.createFrom().voidItem().onItem().delayIt().by(pause);
+        return wait.chain(() -> Uni.createFrom().item(this::fetchNow).runSubscriptionOn(fetchThread));
+    }
+
+    private IngestBatch fetchNow() {
+        if (!running) {
+            return STOP;
+        }
+        List<Message> messages;
+        try {
+            messages = subscription.fetch(settings.batchSize(), settings.batchWait());
+        } catch (RuntimeException e) {
+            LOG.warnf("table %s: fetch failed (%s); retrying", table, e.getMessage());
+            retryDelay = nextDelay();
+            return new IngestBatch(List.of(), List.of(), System.nanoTime());
+        }
+        if (messages.isEmpty()) {
+            lastProgressNanos = System.nanoTime();
+        }
+        List<Normalized> changes = new ArrayList<>(messages.size());
+        for (Message message : messages) {
+            changes.add(normalizer.normalize(toRawEvent(message)));
+        }
+        IngestBatch batch = new IngestBatch(messages, changes, System.nanoTime());
+        if (!batch.isEmpty()) {
+            inFlight.add(batch);
+        }
+        return batch;
+    }
+
+    private void markInProgress() {
+        for (IngestBatch batch : inFlight) {
+            for (Message message : batch.messages()) {
+                try {
+                    message.inProgress();
+                } catch (RuntimeException e) {
+                    LOG.debugf("table %s: in-progress for seq %d failed: %s", table, message.metaData().streamSequence(), e.getMessage());
+                }
+            }
+        }
+    }
+
+    private static RawEvent toRawEvent(Message message) {
+        NatsJetStreamMetaData meta = message.metaData();
+        String msgId = null;
+        String op = null;
+        if (message.hasHeaders()) {
+            msgId = message.getHeaders().getFirst("Nats-Msg-Id");
+            op = message.getHeaders().getFirst(EventHeaders.OP);
+        }
+        return new RawEvent(meta.getStream(), meta.streamSequence(), message.getSubject(),
+                meta.timestamp().toInstant().toEpochMilli(), msgId, op, message.getData());
+    }
+
+    private Uni<IngestBatch> embed(IngestBatch batch) {
+        return Uni.createFrom().item(() -> batch.withChanges(embedStage.embed(batch.changes())))
+                .runSubscriptionOn(embedThread)
+                .onFailure().recoverWithItem(failure -> {
+                    retry(batch, "embedding failed", failure);
+                    inFlight.remove(batch);
+                    return new IngestBatch(List.of(), List.of(), batch.fetchedAtNanos());
+                });
+    }
+
+    private Uni<Void> commit(IngestBatch batch) {
+        return Uni.createFrom().item(() -> {
+            if (!batch.isEmpty()) {
+                try {
+                    commitNow(batch);
+                } finally {
+                    inFlight.removeIf(held -> held.messages() == batch.messages());
+                }
+            }
+            return (Void) null;
+        }).runSubscriptionOn(writerThread);
+    }
+
+    private void commitNow(IngestBatch batch) {
+        List<Normalized> changes = batch.changes();
+        CommitStats stats;
+        try {
+            stats = store.commit(changes);
+        } catch (RuntimeException failure) {
+            retry(batch, "commit failed", failure);
+            return;
+        }
+        for (int i = 0; i < changes.size(); i++) {
+            Message message = batch.messages().get(i);
+            if (changes.get(i) instanceof Rejection rejection) {
+                deadLetter(message, rejection.reason(), rejection.detail());
+            } else {
+                message.ack();
+            }
+        }
+        committedMessages.addAndGet(changes.size());
+        retryDelay = Duration.ZERO;
+        lastProgressNanos = System.nanoTime();
+        LOG.debugf("table %s: committed %d events (seq %d..%d) as version %d: %s", table, changes.size(),
+                changes.get(0).streamSeq(), changes.get(changes.size() - 1).streamSeq(), stats.version(), stats);
+    }
+
+    /** Dead-letters and acks {@code message}; if the dead letter cannot be stored, naks it instead. */
+    private void deadLetter(Message message, Rejection.Reason reason, String detail) {
+        try {
+            deadLetters.publish(message, reason, detail);
+            message.ack();
+            deadLettered.incrementAndGet();
+            LOG.warnf("table %s: dead-lettered subject=%s seq=%d id=%s to %s: %s %s", table, message.getSubject(),
+                    message.metaData().streamSequence(), msgId(message), deadLetters.subject(), reason, detail);
+        } catch (Exception e) {
+            LOG.errorf("table %s: could not dead-letter subject=%s seq=%d id=%s (%s); will retry", table,
+                    message.getSubject(), message.metaData().streamSequence(), msgId(message), e.getMessage());
+            message.nakWithDelay(settings.retryDelay());
+        }
+    }
+
+    /** A transient failure: nak with backoff, or dead-letter messages that used up their deliveries. */
+    private void retry(IngestBatch batch, String what, Throwable failure) {
+        Duration delay = nextDelay();
+        retryDelay = delay;
+        List<Message> messages = batch.messages();
+        LOG.errorf("table %s: %s for %d events (subjects %s.., seq %d..%d); nak, retry in %s: %s", table, what,
+                messages.size(), messages.get(0).getSubject(), messages.get(0).metaData().streamSequence(),
+                messages.get(messages.size() - 1).metaData().streamSequence(), delay, failure.toString());
+        for (Message message : messages) {
+            if (message.metaData().deliveredCount() >= settings.maxDeliver()) {
+                deadLetter(message, Rejection.Reason.RETRIES_EXHAUSTED, what + " " + settings.maxDeliver()
+                        + " times; last error: " + failure.getMessage());
+            } else {
+                message.nakWithDelay(delay);
+            }
+        }
+    }
+
+    private Duration nextDelay() {
+        Duration current = retryDelay;
+        Duration next = current.isZero() ? settings.retryDelay() : current.multipliedBy(2);
+        return next.compareTo(settings.maxRetryDelay()) > 0 ? settings.maxRetryDelay() : next;
+    }
+
+    private static String msgId(Message message) {
+        return message.hasHeaders() && message.getHeaders().getFirst("Nats-Msg-Id") != null
+                ? message.getHeaders().getFirst("Nats-Msg-Id") : "-";
+    }
+
+    private static java.util.concurrent.ThreadFactory named(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,82 @@
+package dev.lancebridge.store;
+
+import dev.lancebridge.config.BridgeConfig;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.lance.Session;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The local store: one directory of LanceDB tables. Owns the Arrow allocator and the Lance
+ * session (caches) every table shares, and closes them.
+ */
+@ApplicationScoped
+public class LanceStore {
+
+    private final Path root;
+    private final BufferAllocator allocator = new RootAllocator();
+    private final Session session = Session.create();
+    private final Map<String, LanceTable> tables = new ConcurrentHashMap<>();
+    private boolean closed;
+
+    @Inject
+    public LanceStore(BridgeConfig config) {
+        this(config.store().path());
+    }
+
+    public LanceStore(Path root) {
+        this.root = root.toAbsolutePath();
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** Opens (creating if needed) the table {@code name} for vectors of {@code dimension} made by {@code model}. */
+    public LanceTable open(String name, int dimension, String model) {
+        return tables.computeIfAbsent(name, n -> {
+            try {
+                Files.createDirectories(root);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create the store directory " + root, e);
+            }
+            return LanceTable.open(n, root, allocator.newChildAllocator(n, 0, Long.MAX_VALUE), session, dimension, model);
+        });
+    }
+
+    public Optional<LanceTable> table(String name) {
+        return Optional.ofNullable(tables.get(name));
+    }
+
+    public Map<String, LanceTable> tables() {
+        return Map.copyOf(tables);
+    }
+
+    /** True when the store directory exists and accepts new files. */
+    public boolean writable() {
+        return Files.isDirectory(root) && Files.isWritable(root);
+    }
+
+    /** Closes every table, then the session and allocator; later calls do nothing. */
+    @PreDestroy
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        tables.values().forEach(LanceTable::close);
+        tables.clear();
+        session.close();
+        allocator.close();
+    }
+}

@@ -1,0 +1,111 @@
+package dev.lancebridge.store;
+
+import dev.lancebridge.normalize.Deletion;
+import dev.lancebridge.normalize.Row;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.lance.Dataset;
+import org.lance.ReadOptions;
+import org.lance.Session;
+import org.lance.WriteParams;
+import org.lance.ipc.LanceScanner;
+import org.lance.ipc.ScanOptions;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Remembers deleted ids and the stream sequence of their deletion, beside the table (never in it:
+ * LanceDB users must not see bridge rows). A row older than its tombstone is never written again,
+ * so a replayed insert cannot resurrect a deleted row. Kept in memory, persisted in a small Lance
+ * dataset under {@code <store>/_bridge/}.
+ */
+final class Tombstones implements AutoCloseable {
+
+    private static final Schema SCHEMA = new Schema(List.of(
+            new Field(TableSchema.ID, FieldType.notNullable(ArrowType.Utf8.INSTANCE), null),
+            new Field(TableSchema.STREAM_SEQ, FieldType.notNullable(new ArrowType.Int(64, true)), null)));
+
+    private final BufferAllocator allocator;
+    private final Map<String, Long> deletedAt = new HashMap<>();
+    private Dataset dataset;
+
+    private Tombstones(BufferAllocator allocator, Dataset dataset) {
+        this.allocator = allocator;
+        this.dataset = dataset;
+    }
+
+    static Tombstones open(Path path, BufferAllocator allocator, Session session) throws java.io.IOException {
+        Dataset dataset = Files.exists(path)
+                ? Dataset.open(allocator, path.toString(), new ReadOptions.Builder().setSession(session).build())
+                : Dataset.create(allocator, path.toString(), SCHEMA, new WriteParams.Builder().build());
+        Tombstones tombstones = new Tombstones(allocator, dataset);
+        tombstones.load();
+        return tombstones;
+    }
+
+    private void load() throws java.io.IOException {
+        try (LanceScanner scanner = dataset.newScan(new ScanOptions.Builder().build());
+             ArrowReader reader = scanner.scanBatches()) {
+            while (reader.loadNextBatch()) {
+                VectorSchemaRoot root = reader.getVectorSchemaRoot();
+                VarCharVector ids = (VarCharVector) root.getVector(TableSchema.ID);
+                BigIntVector seqs = (BigIntVector) root.getVector(TableSchema.STREAM_SEQ);
+                for (int i = 0; i < root.getRowCount(); i++) {
+                    deletedAt.merge(new String(ids.get(i), StandardCharsets.UTF_8), seqs.get(i), Math::max);
+                }
+            }
+        } catch (Exception e) {
+            throw new java.io.IOException("could not read tombstones of " + dataset.uri(), e);
+        }
+    }
+
+    /** True when {@code row} is not newer than the deletion of its id. */
+    boolean buries(Row row) {
+        Long deleted = deletedAt.get(row.id());
+        return deleted != null && deleted >= row.streamSeq();
+    }
+
+    /** Persists the tombstones (one commit) before the caller deletes the rows. */
+    void record(List<Deletion> deletions) {
+        VectorSchemaRoot batch = VectorSchemaRoot.create(SCHEMA, allocator);
+        try {
+            VarCharVector ids = (VarCharVector) batch.getVector(TableSchema.ID);
+            BigIntVector seqs = (BigIntVector) batch.getVector(TableSchema.STREAM_SEQ);
+            ids.allocateNew(deletions.size());
+            seqs.allocateNew(deletions.size());
+            for (int i = 0; i < deletions.size(); i++) {
+                ids.setSafe(i, deletions.get(i).id().getBytes(StandardCharsets.UTF_8));
+                seqs.set(i, deletions.get(i).streamSeq());
+            }
+            batch.setRowCount(deletions.size());
+        } catch (RuntimeException e) {
+            batch.close();
+            throw e;
+        }
+        Dataset next = Upserts.mergeInsert(dataset, allocator, batch).dataset();
+        dataset.close();
+        dataset = next;
+        deletions.forEach(d -> deletedAt.merge(d.id(), d.streamSeq(), Math::max));
+    }
+
+    int size() {
+        return deletedAt.size();
+    }
+
+    @Override
+    public void close() {
+        dataset.close();
+    }
+}

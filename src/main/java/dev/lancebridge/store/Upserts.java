@@ -1,0 +1,42 @@
+package dev.lancebridge.store;
+
+import org.apache.arrow.c.ArrowArrayStream;
+import org.apache.arrow.c.Data;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.lance.Dataset;
+import org.lance.merge.MergeInsertParams;
+import org.lance.merge.MergeInsertResult;
+
+/**
+ * The one guarded upsert every bridge dataset uses: rows match on {@code id}, a match is replaced
+ * only by a newer stream sequence, so a redelivered or replayed older event changes nothing.
+ */
+final class Upserts {
+
+    private Upserts() {
+    }
+
+    /**
+     * Merges {@code batch} (already deduplicated by id) into {@code dataset}. Takes ownership of
+     * {@code batch}. Returns the result whose {@code dataset()} is the new version; the caller
+     * closes the old handle.
+     */
+    static MergeInsertResult mergeInsert(Dataset dataset, BufferAllocator allocator, VectorSchemaRoot batch) {
+        MergeInsertParams params = new MergeInsertParams(java.util.List.of(TableSchema.ID))
+                .withMatchedUpdateIf("source." + TableSchema.STREAM_SEQ + " > target." + TableSchema.STREAM_SEQ)
+                .withNotMatched(MergeInsertParams.WhenNotMatched.InsertAll);
+        try (SingleBatchReader reader = new SingleBatchReader(allocator, batch);
+             ArrowArrayStream stream = ArrowArrayStream.allocateNew(allocator)) {
+            Data.exportArrayStream(allocator, reader, stream);
+            return dataset.mergeInsert(params, stream);
+        } catch (java.io.IOException e) {
+            throw new StoreException("could not hand the batch to Lance: " + e.getMessage(), e);
+        }
+    }
+
+    /** A SQL string literal, quotes doubled. */
+    static String literal(String value) {
+        return "'" + value.replace("'", "''") + "'";
+    }
+}

@@ -1,0 +1,185 @@
+package dev.lancebridge.store;
+
+import dev.lancebridge.normalize.Deletion;
+import dev.lancebridge.normalize.Normalized;
+import dev.lancebridge.normalize.Row;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Upsert, replay, out-of-order, delete and search against a real Lance dataset. */
+class LanceTableTest {
+
+    private static final int DIM = 4;
+
+    @TempDir
+    Path dir;
+    private LanceStore store;
+    private LanceTable table;
+
+    @BeforeEach
+    void open() {
+        store = new LanceStore(dir);
+        table = store.open("events", DIM, "test-model");
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    private static Row row(String id, String text, long seq) {
+        float[] vector = {seq % 7, 1, id.hashCode() % 5, 0.5f};
+        return new Row(id, text, vector, "test-model", "events.t", seq, 1_700_000_000_000L + seq);
+    }
+
+    private Map<String, Object> only(String id) {
+        List<Map<String, Object>> hits = table.nearest(new float[] {1, 1, 1, 1}, 10, "id = '" + id.replace("'", "''") + "'",
+                TableSchema.SCALAR_COLUMNS);
+        assertEquals(1, hits.size(), "rows with id " + id);
+        return hits.get(0);
+    }
+
+    @Test
+    void createsARealLanceTableWithEmbeddingMetadata() {
+        assertTrue(dir.resolve("events.lance").toFile().isDirectory());
+        assertEquals(0, table.countRows(null));
+        try (org.lance.Dataset dataset = org.lance.Dataset.open(dir.resolve("events.lance").toString())) {
+            String functions = dataset.getSchema().getCustomMetadata().get("embedding_functions");
+            assertTrue(functions.contains("\"source_column\":\"text\""), functions);
+            assertTrue(functions.contains("\"name\":\"test-model\""), functions);
+        }
+    }
+
+    @Test
+    void insertsThenNewerVersionReplaces() {
+        CommitStats first = table.commit(List.of(row("a", "one", 1), row("b", "two", 2)));
+        assertEquals(2, first.inserted());
+        CommitStats second = table.commit(List.of(row("a", "one v2", 3)));
+        assertEquals(1, second.updated());
+        assertEquals(2, table.countRows(null));
+        assertEquals("one v2", only("a").get("text"));
+        assertEquals(3L, only("a").get("stream_seq"));
+        assertTrue(second.version() > first.version());
+    }
+
+    @Test
+    void replayingABatchChangesNothing() {
+        List<Normalized> batch = List.of(row("a", "one", 1), row("b", "two", 2));
+        table.commit(batch);
+        long version = table.version();
+        CommitStats replay = table.commit(batch);
+        assertEquals(0, replay.inserted());
+        assertEquals(0, replay.updated());
+        assertEquals(2, replay.skipped());
+        assertEquals(2, table.countRows(null));
+        assertTrue(table.version() >= version);
+    }
+
+    @Test
+    void olderVersionNeverOverwritesNewer() {
+        table.commit(List.of(row("a", "new", 10)));
+        CommitStats late = table.commit(List.of(row("a", "old", 5)));
+        assertEquals(1, late.skipped());
+        assertEquals("new", only("a").get("text"));
+    }
+
+    @Test
+    void withinABatchTheHighestSequenceWins() {
+        CommitStats stats = table.commit(List.of(row("a", "v3", 3), row("a", "v1", 1), row("a", "v2", 2)));
+        assertEquals(1, stats.inserted());
+        assertEquals(2, stats.skipped());
+        assertEquals(1, table.countRows(null));
+        assertEquals("v3", only("a").get("text"));
+    }
+
+    @Test
+    void deleteRemovesAndOlderReplayCannotResurrect() {
+        table.commit(List.of(row("a", "one", 1), row("b", "two", 2)));
+        table.commit(List.of(new Deletion("a", 3)));
+        assertEquals(1, table.countRows(null));
+        CommitStats replay = table.commit(List.of(row("a", "one", 1)));
+        assertEquals(1, replay.skipped());
+        assertEquals(0, table.countRows("id = 'a'"));
+    }
+
+    @Test
+    void deleteOfAnOlderSequenceKeepsTheNewerRow() {
+        table.commit(List.of(row("a", "new", 10)));
+        table.commit(List.of(new Deletion("a", 5)));
+        assertEquals("new", only("a").get("text"));
+    }
+
+    @Test
+    void newerEventAfterADeleteRecreatesTheRow() {
+        table.commit(List.of(row("a", "one", 1)));
+        table.commit(List.of(new Deletion("a", 2)));
+        table.commit(List.of(row("a", "reborn", 3)));
+        assertEquals("reborn", only("a").get("text"));
+    }
+
+    @Test
+    void deleteAndInsertInOneBatchFollowSequenceOrder() {
+        table.commit(List.of(row("a", "one", 1), new Deletion("a", 2), row("b", "two", 3), new Deletion("c", 4)));
+        assertEquals(0, table.countRows("id = 'a'"));
+        assertEquals(1, table.countRows(null));
+    }
+
+    @Test
+    void tombstonesSurviveReopening() {
+        table.commit(List.of(row("a", "one", 1)));
+        table.commit(List.of(new Deletion("a", 2)));
+        store.close();
+        store = new LanceStore(dir);
+        table = store.open("events", DIM, "test-model");
+        table.commit(List.of(row("a", "one", 1)));
+        assertEquals(0, table.countRows(null));
+    }
+
+    @Test
+    void idsWithQuotesAreSafe() {
+        table.commit(List.of(row("it's", "quoted", 1), row("x') OR ('1'='1", "injection", 2)));
+        table.commit(List.of(new Deletion("x') OR ('1'='1", 3)));
+        assertEquals(1, table.countRows(null));
+        assertEquals("quoted", only("it's").get("text"));
+    }
+
+    @Test
+    void nearestReturnsCosineOrderWithFilterAppliedFirst() {
+        List<Normalized> rows = new ArrayList<>();
+        IntStream.range(0, 50).forEach(i -> rows.add(new Row("r" + i, "text " + i,
+                new float[] {1, i, 0, 0}, "test-model", i % 2 == 0 ? "events.even" : "events.odd", i + 1, 0)));
+        table.commit(rows);
+        List<Map<String, Object>> hits = table.nearest(new float[] {1, 0, 0, 0}, 3, null, TableSchema.SCALAR_COLUMNS);
+        assertEquals(List.of("r0", "r1", "r2"), hits.stream().map(h -> h.get("id")).toList());
+        assertEquals(0f, (Float) hits.get(0).get("_distance"), 1e-6);
+        List<Map<String, Object>> odd = table.nearest(new float[] {1, 0, 0, 0}, 3, "subject = 'events.odd'",
+                TableSchema.SCALAR_COLUMNS);
+        assertEquals(List.of("r1", "r3", "r5"), odd.stream().map(h -> h.get("id")).toList());
+    }
+
+    @Test
+    void badFilterIsAnIllegalArgument() {
+        table.commit(List.of(row("a", "one", 1)));
+        assertThrows(IllegalArgumentException.class,
+                () -> table.nearest(new float[] {1, 0, 0, 0}, 3, "no_such_column = 1", TableSchema.SCALAR_COLUMNS));
+    }
+
+    @Test
+    void rowWithoutVectorIsRefusedAndNothingIsWritten() {
+        Row missing = new Row("a", "t", null, null, "s", 1, 0);
+        assertThrows(StoreException.class, () -> table.commit(List.of(missing)));
+        assertEquals(0, table.countRows(null));
+    }
+}
