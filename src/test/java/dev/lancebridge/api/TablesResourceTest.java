@@ -1,0 +1,154 @@
+package dev.lancebridge.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lancebridge.ingest.NatsClient;
+import dev.lancebridge.store.LanceStore;
+import dev.lancebridge.support.Events;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.lessThan;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.startsWith;
+
+/** The HTTP contract of /tables: describe, search, errors, readiness. */
+@QuarkusTest
+class TablesResourceTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    NatsClient nats;
+    @Inject
+    LanceStore store;
+
+    /** 60 WordNet glosses as rows api-0..api-59; api-53 is the Scottish deerhound. */
+    @BeforeEach
+    void publishCorpus() throws Exception {
+        if (store.table("events").orElseThrow().countRows("id LIKE 'api-%'") == 60) {
+            return;
+        }
+        List<String> samples = Events.wordnetSamples();
+        for (int i = 0; i < 60; i++) {
+            String text = JSON.readTree(samples.get(i)).get("text").asText();
+            Events.publish(nats.jetStream(), "events.api", JSON.writeValueAsString(java.util.Map.of("id", "api-" + i, "text", text)));
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                store.table("events").orElseThrow().countRows("id LIKE 'api-%'") == 60);
+    }
+
+    @Test
+    void listsTables() {
+        given().get("/tables").then().statusCode(200).body("", contains("events"));
+    }
+
+    @Test
+    void describesATable() {
+        given().get("/tables/events").then().statusCode(200)
+                .body("name", equalTo("events"))
+                .body("rows", greaterThanOrEqualTo(60))
+                .body("version", greaterThanOrEqualTo(1))
+                .body("stream", equalTo("EVENTS"))
+                .body("subjects", contains("events.>"))
+                .body("embedding.model", equalTo("all-MiniLM-L6-v2"))
+                .body("embedding.dimension", equalTo(384))
+                .body("path", containsString("events.lance"));
+    }
+
+    @Test
+    void unknownTableIs404WithTheErrorShape() {
+        given().get("/tables/nope").then().statusCode(404)
+                .body("error", equalTo("unknown table")).body("detail", containsString("nope"));
+        given().contentType(ContentType.JSON).body("""
+                {"query": "anything"}""").post("/tables/nope/search").then().statusCode(404)
+                .body("error", equalTo("unknown table"));
+    }
+
+    @Test
+    void textSearchRanksTheClosestGlossFirst() {
+        given().contentType(ContentType.JSON).body("""
+                {"query": "a large dog bred for hunting", "k": 3, "filter": "id LIKE 'api-%'"}""")
+                .post("/tables/events/search").then().log().ifValidationFails().statusCode(200)
+                .body("hits", hasSize(3))
+                .body("hits[0].id", equalTo("api-53"))
+                .body("hits[0].text", startsWith("Scottish deerhound"))
+                .body("hits[0]._distance", lessThan(0.7f))
+                .body("hits[0].embedding_model", equalTo("all-MiniLM-L6-v2"))
+                .body("hits[0].embedding_dim", equalTo(384))
+                .body("hits[0].subject", equalTo("events.api"))
+                .body("hits[0].stream_seq", notNullValue())
+                .body("hits[0].event_time", notNullValue())
+                .body("hits.id", everyItem(startsWith("api-")));
+    }
+
+    @Test
+    void kDefaultsToTen() {
+        given().contentType(ContentType.JSON).body("""
+                {"query": "animal", "filter": "id LIKE 'api-%'"}""")
+                .post("/tables/events/search").then().statusCode(200).body("hits", hasSize(10));
+    }
+
+    @Test
+    void filterAppliesBeforeTopK() {
+        given().contentType(ContentType.JSON).body("""
+                {"query": "a big hound used to chase stags", "k": 5, "filter": "id IN ('api-7', 'api-8')"}""")
+                .post("/tables/events/search").then().statusCode(200)
+                .body("hits", hasSize(2)).body("hits.id", everyItem(org.hamcrest.Matchers.in(List.of("api-7", "api-8"))));
+    }
+
+    @Test
+    void vectorSearchMatchesTextSearch() {
+        float[] probe = new float[384];
+        probe[3] = 1;
+        String vector = IntStream.range(0, 384).mapToObj(i -> Float.toString(probe[i])).collect(Collectors.joining(",", "[", "]"));
+        given().contentType(ContentType.JSON).body("{\"vector\": " + vector + ", \"k\": 4, \"filter\": \"id LIKE 'api-%'\"}")
+                .post("/tables/events/search").then().statusCode(200).body("hits", hasSize(4))
+                .body("hits._distance", everyItem(notNullValue()));
+    }
+
+    @Test
+    void badRequestsAre400WithAMessageNamingTheProblem() {
+        expect400("{\"query\": \"x\", \"k\": 0}", "'k' must be between 1 and 1000");
+        expect400("{\"query\": \"x\", \"k\": 1001}", "'k' must be between 1 and 1000");
+        expect400("{\"k\": 3}", "needs 'query'");
+        expect400("{\"query\": \"   \"}", "needs 'query'");
+        expect400("{\"vector\": [1, 2, 3]}", "'vector' must have 384 numbers, got 3");
+        expect400("{\"query\": \"x\", \"vector\": [1]}", "not both");
+        expect400("{\"query\": \"x\", \"filter\": \"no_such_column = 1\"}", "invalid filter");
+        expect400("{\"query\": \"x\", \"filter\": \"id = = 'a'\"}", "invalid filter");
+        given().contentType(ContentType.JSON).body("{not json").post("/tables/events/search").then().statusCode(400)
+                .body("error", notNullValue());
+        given().get("/q/health/ready").then().statusCode(200);
+    }
+
+    private static void expect400(String body, String detail) {
+        given().contentType(ContentType.JSON).body(body).post("/tables/events/search").then()
+                .statusCode(400).body("error", equalTo("invalid search")).body("detail", containsString(detail));
+    }
+
+    @Test
+    void readyWhenNatsPipelinesAndStoreAre() {
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.name", hasItem("bridge"))
+                .body("checks.find { it.name == 'bridge' }.data.nats", equalTo("connected"))
+                .body("checks.find { it.name == 'bridge' }.data.pipelines", equalTo("running"));
+    }
+}
