@@ -63,7 +63,7 @@ public class DevSeed {
         }
         CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get();
         LOG.infof("dev mode: published %d WordNet glosses to %s; try: curl -s localhost:8080/tables/%s/search "
-                + "-H 'content-type: application/json' -d '{\"query\": \"a dog that hunts\", \"k\": 3}'",
+                + "-H 'content-type: application/json' -d '{\"query\": \"a large dog bred for hunting\", \"k\": 3}'",
                 acks.size(), subject, TABLE);
     }
 

@@ -34,7 +34,9 @@ public final class LocalNatsServer {
                     .port(port)
                     .jetstream(true)
                     .customArgs(List.of("-a", "127.0.0.1", "-sd", storeDir.toAbsolutePath().toString()))
-                    .outputLevel(Level.WARNING)
+                    // the server's own start-up banner goes to a quiet logger: DEBUG shows it
+                    .outputLogger(java.util.logging.Logger.getLogger("nats-server"))
+                    .outputLevel(Level.FINE)
                     .build();
         } catch (IOException e) {
             throw new IllegalStateException("could not start " + binary + ": " + e.getMessage(), e);

@@ -6,6 +6,7 @@ import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -26,8 +27,13 @@ public class InProcessEmbedder implements Embedder {
     private final ExecutorService threads;
     private final AllMiniLmL6V2EmbeddingModel model;
 
+    @Inject
     public InProcessEmbedder(BridgeConfig config) {
-        int count = config.embedding().threads().orElse(Runtime.getRuntime().availableProcessors());
+        this(config.embedding().threads().orElse(Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** @param count threads a batch is spread over */
+    public InProcessEmbedder(int count) {
         this.threads = Executors.newFixedThreadPool(Math.max(1, count), runnable -> {
             Thread thread = new Thread(runnable, "embedder");
             thread.setDaemon(true);
@@ -64,7 +70,7 @@ public class InProcessEmbedder implements Embedder {
     }
 
     @PreDestroy
-    void close() {
+    public void close() {
         threads.shutdownNow();
     }
 }

@@ -95,11 +95,4 @@ public class Pipelines {
     public boolean natsConnected() {
         return nats.connected();
     }
-
-    /** Messages committed (rows, deletions and dead letters) per table since start. */
-    public Map<String, Long> committedMessages() {
-        Map<String, Long> counts = new ConcurrentHashMap<>();
-        pipelines.forEach((name, pipeline) -> counts.put(name, pipeline.committedMessages()));
-        return counts;
-    }
 }

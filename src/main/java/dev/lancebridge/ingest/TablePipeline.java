@@ -26,7 +26,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One table's pipeline: fetch (durable pull consumer) → normalize → embed → commit (the table's
@@ -38,7 +37,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class TablePipeline {
 
     private static final Logger LOG = Logger.getLogger(TablePipeline.class);
-    private static final IngestBatch STOP = new IngestBatch(List.of(), List.of(), 0);
+    private static final IngestBatch STOP = new IngestBatch(List.of(), List.of());
 
     private final String table;
     private final JetStreamSubscription subscription;
@@ -54,10 +53,7 @@ final class TablePipeline {
     /** Batches fetched and not yet acked or naked: their messages get in-progress heartbeats. */
     private final Set<IngestBatch> inFlight = ConcurrentHashMap.newKeySet();
     private final CountDownLatch finished = new CountDownLatch(1);
-    private final AtomicLong committedMessages = new AtomicLong();
-    private final AtomicLong deadLettered = new AtomicLong();
     private volatile boolean running;
-    private volatile long lastProgressNanos = System.nanoTime();
     private volatile Duration retryDelay = Duration.ZERO;
     private Cancellable flow;
 
@@ -124,19 +120,6 @@ final class TablePipeline {
         return running;
     }
 
-    long committedMessages() {
-        return committedMessages.get();
-    }
-
-    long deadLettered() {
-        return deadLettered.get();
-    }
-
-    /** Nanotime of the last commit or idle fetch: the liveness signal. */
-    long lastProgressNanos() {
-        return lastProgressNanos;
-    }
-
     private Uni<IngestBatch> fetch() {
         Duration pause = retryDelay;
         Uni<Void> wait = pause.isZero() ? Uni.createFrom().voidItem()
@@ -149,23 +132,22 @@ final class TablePipeline {
             return STOP;
         }
         List<Message> messages;
+        long start = System.nanoTime();
         try {
             messages = subscription.fetch(settings.batchSize(), settings.batchWait());
         } catch (RuntimeException e) {
             LOG.warnf("table %s: fetch failed (%s); retrying", table, e.getMessage());
             retryDelay = nextDelay();
-            return new IngestBatch(List.of(), List.of(), System.nanoTime());
-        }
-        if (messages.isEmpty()) {
-            lastProgressNanos = System.nanoTime();
+            return new IngestBatch(List.of(), List.of());
         }
         List<Normalized> changes = new ArrayList<>(messages.size());
         for (Message message : messages) {
             changes.add(normalizer.normalize(toRawEvent(message)));
         }
-        IngestBatch batch = new IngestBatch(messages, changes, System.nanoTime());
+        IngestBatch batch = new IngestBatch(messages, changes);
         if (!batch.isEmpty()) {
             inFlight.add(batch);
+            LOG.debugf("table %s: fetched and normalized %d events in %.1f ms", table, messages.size(), millisSince(start));
         }
         return batch;
     }
@@ -195,12 +177,17 @@ final class TablePipeline {
     }
 
     private Uni<IngestBatch> embed(IngestBatch batch) {
-        return Uni.createFrom().item(() -> batch.withChanges(embedStage.embed(batch.changes())))
+        return Uni.createFrom().item(() -> {
+                    long start = System.nanoTime();
+                    IngestBatch embedded = batch.withChanges(embedStage.embed(batch.changes()));
+                    LOG.debugf("table %s: embedded a batch of %d in %.1f ms", table, batch.messages().size(), millisSince(start));
+                    return embedded;
+                })
                 .runSubscriptionOn(embedThread)
                 .onFailure().recoverWithItem(failure -> {
                     retry(batch, "embedding failed", failure);
                     inFlight.remove(batch);
-                    return new IngestBatch(List.of(), List.of(), batch.fetchedAtNanos());
+                    return new IngestBatch(List.of(), List.of());
                 });
     }
 
@@ -219,6 +206,7 @@ final class TablePipeline {
 
     private void commitNow(IngestBatch batch) {
         List<Normalized> changes = batch.changes();
+        long start = System.nanoTime();
         CommitStats stats;
         try {
             stats = store.commit(changes);
@@ -234,11 +222,10 @@ final class TablePipeline {
                 message.ack();
             }
         }
-        committedMessages.addAndGet(changes.size());
         retryDelay = Duration.ZERO;
-        lastProgressNanos = System.nanoTime();
-        LOG.debugf("table %s: committed %d events (seq %d..%d) as version %d: %s", table, changes.size(),
-                changes.get(0).streamSeq(), changes.get(changes.size() - 1).streamSeq(), stats.version(), stats);
+        LOG.debugf("table %s: committed and acked %d events (seq %d..%d) in %.1f ms as version %d: %s", table,
+                changes.size(), changes.get(0).streamSeq(), changes.get(changes.size() - 1).streamSeq(),
+                millisSince(start), stats.version(), stats);
     }
 
     /** Dead-letters and acks {@code message}; if the dead letter cannot be stored, naks it instead. */
@@ -246,7 +233,6 @@ final class TablePipeline {
         try {
             deadLetters.publish(message, reason, detail);
             message.ack();
-            deadLettered.incrementAndGet();
             LOG.warnf("table %s: dead-lettered subject=%s seq=%d id=%s to %s: %s %s", table, message.getSubject(),
                     message.metaData().streamSequence(), msgId(message), deadLetters.subject(), reason, detail);
         } catch (Exception e) {
@@ -278,6 +264,10 @@ final class TablePipeline {
         Duration current = retryDelay;
         Duration next = current.isZero() ? settings.retryDelay() : current.multipliedBy(2);
         return next.compareTo(settings.maxRetryDelay()) > 0 ? settings.maxRetryDelay() : next;
+    }
+
+    private static double millisSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e6;
     }
 
     private static String msgId(Message message) {

@@ -1,9 +1,13 @@
 package dev.lancebridge.normalize;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 
@@ -21,7 +25,10 @@ public final class Normalizer {
     public static final String OP_DELETE = "delete";
     public static final String OP_UPSERT = "upsert";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Fast float parsing: a provided vector is hundreds of decimal numbers per event. */
+    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+            .build());
 
     private final int dimension;
 
@@ -30,25 +37,95 @@ public final class Normalizer {
     }
 
     public Normalized normalize(RawEvent event) {
-        JsonNode payload;
-        try {
-            payload = JSON.readTree(event.payload());
+        Payload payload;
+        try (JsonParser parser = JSON.createParser(event.payload())) {
+            JsonToken first = parser.nextToken();
+            if (first != JsonToken.START_OBJECT) {
+                String kind = first == null ? "empty" : kindOf(parser);
+                return reject(event, Rejection.Reason.NOT_AN_OBJECT, "payload must be a JSON object, got " + kind);
+            }
+            payload = readObject(parser);
         } catch (JsonProcessingException e) {
             return reject(event, Rejection.Reason.NOT_JSON, "payload is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             return reject(event, Rejection.Reason.NOT_JSON, "payload is not valid JSON: " + e.getMessage());
         }
-        if (payload == null || !payload.isObject()) {
-            String kind = payload == null || payload.isMissingNode() ? "empty" : payload.getNodeType().name().toLowerCase();
-            return reject(event, Rejection.Reason.NOT_AN_OBJECT, "payload must be a JSON object, got " + kind);
-        }
         String op = event.op() == null ? OP_UPSERT : event.op().trim().toLowerCase();
         return switch (op) {
-            case OP_DELETE -> deletion(event, payload);
+            case OP_DELETE -> deletion(event, payload.fields);
             case OP_UPSERT -> row(event, payload);
             default -> reject(event, Rejection.Reason.UNKNOWN_OP,
                     "Bridge-Op must be 'upsert' or 'delete', got '" + event.op() + "'");
         };
+    }
+
+    /**
+     * The fields the bridge reads, in one streaming pass: {@code vector} goes straight into a
+     * {@code float[]} (no tree of boxed numbers), other known fields become small trees, and
+     * unknown fields are skipped. A repeated key keeps its last value, as a JSON tree would.
+     */
+    private Payload readObject(JsonParser parser) throws IOException {
+        ObjectNode fields = JSON.createObjectNode();
+        Payload payload = new Payload(fields);
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            JsonToken value = parser.nextToken();
+            switch (name) {
+                case "vector" -> payload.readVector(parser, value, dimension);
+                case "id", "text" -> fields.set(name, JSON.readTree(parser));
+                default -> parser.skipChildren();
+            }
+        }
+        return payload;
+    }
+
+    /** What {@link #readObject} kept: {@code id} and {@code text} as trees, the vector parsed or described. */
+    private static final class Payload {
+        final ObjectNode fields;
+        boolean hasVector;
+        float[] vector;
+        String vectorProblem;
+
+        Payload(ObjectNode fields) {
+            this.fields = fields;
+        }
+
+        void readVector(JsonParser parser, JsonToken token, int dimension) throws IOException {
+            hasVector = token != JsonToken.VALUE_NULL;
+            vector = null;
+            vectorProblem = null;
+            if (!hasVector) {
+                return;
+            }
+            if (token != JsonToken.START_ARRAY) {
+                vectorProblem = kindOf(parser);
+                return;
+            }
+            float[] values = new float[dimension];
+            int count = 0;
+            for (JsonToken element = parser.nextToken(); element != JsonToken.END_ARRAY; element = parser.nextToken()) {
+                if (vectorProblem == null) {
+                    if (element == JsonToken.VALUE_NUMBER_INT || element == JsonToken.VALUE_NUMBER_FLOAT) {
+                        float value = parser.getFloatValue();
+                        if (!Float.isFinite(value)) {
+                            vectorProblem = "an array holding a number out of float range";
+                        } else if (count < dimension) {
+                            values[count] = value;
+                        }
+                    } else {
+                        vectorProblem = "an array holding " + kindOf(parser);
+                    }
+                }
+                parser.skipChildren();
+                count++;
+            }
+            if (vectorProblem == null && count != dimension) {
+                vectorProblem = "an array of " + count + " numbers";
+            }
+            if (vectorProblem == null) {
+                vector = values;
+            }
+        }
     }
 
     private Normalized deletion(RawEvent event, JsonNode payload) {
@@ -60,7 +137,8 @@ public final class Normalizer {
         return parsed == null ? invalidId(event, id) : new Deletion(parsed, event.streamSeq());
     }
 
-    private Normalized row(RawEvent event, JsonNode payload) {
+    private Normalized row(RawEvent event, Payload parsed) {
+        JsonNode payload = parsed.fields;
         JsonNode text = payload.get("text");
         if (text == null) {
             return reject(event, Rejection.Reason.MISSING_TEXT, "payload has no 'text' field");
@@ -86,13 +164,12 @@ public final class Normalizer {
         }
         float[] vector = null;
         String model = null;
-        JsonNode vectorNode = payload.get("vector");
-        if (vectorNode != null && !vectorNode.isNull()) {
-            vector = parseVector(vectorNode);
-            if (vector == null) {
+        if (parsed.hasVector) {
+            if (parsed.vector == null) {
                 return reject(event, Rejection.Reason.INVALID_VECTOR, "'vector' must be an array of "
-                        + dimension + " numbers, got " + describe(vectorNode));
+                        + dimension + " numbers, got " + parsed.vectorProblem);
             }
+            vector = parsed.vector;
             model = Row.PROVIDED;
         }
         return new Row(id, text.asText(), vector, model, event.subject(), event.streamSeq(), event.timeMillis());
@@ -109,35 +186,10 @@ public final class Normalizer {
         return null;
     }
 
-    private float[] parseVector(JsonNode node) {
-        if (!node.isArray() || node.size() != dimension) {
-            return null;
-        }
-        ArrayNode array = (ArrayNode) node;
-        float[] vector = new float[dimension];
-        for (int i = 0; i < dimension; i++) {
-            JsonNode element = array.get(i);
-            if (!element.isNumber()) {
-                return null;
-            }
-            vector[i] = element.floatValue();
-            if (!Float.isFinite(vector[i])) {
-                return null;
-            }
-        }
-        return vector;
-    }
-
-    private static String describe(JsonNode node) {
-        if (!node.isArray()) {
-            return node.getNodeType().name().toLowerCase();
-        }
-        for (JsonNode element : node) {
-            if (!element.isNumber() || !Float.isFinite(element.floatValue())) {
-                return "an array holding " + (element.isNumber() ? "a number out of float range" : element.getNodeType().name().toLowerCase());
-            }
-        }
-        return "an array of " + node.size() + " numbers";
+    /** The JSON type of the value at the parser, lower case ("string", "array", ...); consumes it. */
+    private static String kindOf(JsonParser parser) throws IOException {
+        JsonNode node = JSON.readTree(parser);
+        return node.getNodeType().name().toLowerCase();
     }
 
     private static Rejection invalidId(RawEvent event, JsonNode id) {

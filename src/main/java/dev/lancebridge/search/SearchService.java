@@ -5,6 +5,7 @@ import dev.lancebridge.embed.Embedder;
 import dev.lancebridge.store.LanceStore;
 import dev.lancebridge.store.LanceTable;
 import dev.lancebridge.store.TableSchema;
+import dev.lancebridge.store.TableStats;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.LinkedHashMap;
@@ -30,7 +31,8 @@ public class SearchService {
     public TableInfo describe(String name) {
         LanceTable table = table(name);
         BridgeConfig.Table declared = config.tables().get(name);
-        return new TableInfo(name, table.countRows(null), table.version(), declared.stream(), declared.subjects(),
+        TableStats stats = table.stats();
+        return new TableInfo(name, stats.rows(), stats.version(), declared.stream(), declared.subjects(),
                 new TableInfo.Embedding(table.model(), table.dimension()), table.path().toString());
     }
 

@@ -4,14 +4,10 @@ import dev.lancebridge.normalize.Deletion;
 import dev.lancebridge.normalize.Normalized;
 import dev.lancebridge.normalize.Row;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.Float4Vector;
-import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.TimeStampMilliTZVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.complex.FixedSizeListVector;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.lance.Dataset;
@@ -142,7 +138,7 @@ public final class LanceTable implements AutoCloseable {
             long inserted = 0;
             long updated = 0;
             if (!rows.isEmpty()) {
-                MergeInsertStats stats = replace(Upserts.mergeInsert(latest, allocator, toArrow(rows)));
+                MergeInsertStats stats = replace(Upserts.mergeInsert(latest, allocator, RowBatch.of(rows, schema, dimension, allocator)));
                 inserted = stats.numInsertedRows();
                 updated = stats.numUpdatedRows();
                 skipped += rows.size() - inserted - updated;
@@ -176,53 +172,6 @@ public final class LanceTable implements AutoCloseable {
         return newest;
     }
 
-    private VectorSchemaRoot toArrow(List<Row> rows) {
-        int n = rows.size();
-        VectorSchemaRoot batch = VectorSchemaRoot.create(schema, allocator);
-        try {
-            for (FieldVector vector : batch.getFieldVectors()) {
-                vector.setInitialCapacity(n);
-            }
-            batch.allocateNew();
-            VarCharVector ids = (VarCharVector) batch.getVector(TableSchema.ID);
-            VarCharVector texts = (VarCharVector) batch.getVector(TableSchema.TEXT);
-            FixedSizeListVector vectors = (FixedSizeListVector) batch.getVector(TableSchema.VECTOR);
-            Float4Vector values = (Float4Vector) vectors.getDataVector();
-            VarCharVector models = (VarCharVector) batch.getVector(TableSchema.EMBEDDING_MODEL);
-            IntVector dims = (IntVector) batch.getVector(TableSchema.EMBEDDING_DIM);
-            VarCharVector subjects = (VarCharVector) batch.getVector(TableSchema.SUBJECT);
-            BigIntVector seqs = (BigIntVector) batch.getVector(TableSchema.STREAM_SEQ);
-            TimeStampMilliTZVector times = (TimeStampMilliTZVector) batch.getVector(TableSchema.EVENT_TIME);
-            for (int i = 0; i < n; i++) {
-                Row row = rows.get(i);
-                if (row.vector() == null || row.vector().length != dimension) {
-                    throw new IllegalArgumentException("row '" + row.id() + "' has no " + dimension + "-dimensional vector");
-                }
-                ids.setSafe(i, row.id().getBytes(StandardCharsets.UTF_8));
-                texts.setSafe(i, row.text().getBytes(StandardCharsets.UTF_8));
-                vectors.setNotNull(i);
-                int base = i * dimension;
-                float[] vector = row.vector();
-                for (int j = 0; j < dimension; j++) {
-                    values.set(base + j, vector[j]);
-                }
-                models.setSafe(i, row.embeddingModel().getBytes(StandardCharsets.UTF_8));
-                dims.set(i, dimension);
-                if (row.subject() != null) {
-                    subjects.setSafe(i, row.subject().getBytes(StandardCharsets.UTF_8));
-                }
-                seqs.set(i, row.streamSeq());
-                times.set(i, row.eventTimeMillis());
-            }
-            values.setValueCount(n * dimension);
-            batch.setRowCount(n);
-            return batch;
-        } catch (RuntimeException e) {
-            batch.close();
-            throw e;
-        }
-    }
-
     /** Rows in the latest version, optionally only those matching a SQL predicate. */
     public long countRows(String filter) {
         try (Dataset dataset = openLatest()) {
@@ -230,10 +179,10 @@ public final class LanceTable implements AutoCloseable {
         }
     }
 
-    /** The latest committed version. */
-    public long version() {
+    /** Row count and version of the latest version, read together. */
+    public TableStats stats() {
         try (Dataset dataset = openLatest()) {
-            return dataset.version();
+            return new TableStats(dataset.countRows(), dataset.version());
         }
     }
 

@@ -36,6 +36,11 @@ public final class BridgeProcess implements AutoCloseable {
 
     /** Starts the bridge and waits until it reports ready. */
     public static BridgeProcess start(String natsUrl, Path store, Path log) throws IOException {
+        return start(natsUrl, store, log, java.util.Map.of());
+    }
+
+    /** Starts the bridge with extra environment variables and waits until it reports ready. */
+    public static BridgeProcess start(String natsUrl, Path store, Path log, java.util.Map<String, String> env) throws IOException {
         String jar = System.getProperty("bridge.runner.jar", "target/quarkus-app/quarkus-run.jar");
         int port = freePort();
         List<String> command = new ArrayList<>(List.of(
@@ -48,6 +53,7 @@ public final class BridgeProcess implements AutoCloseable {
         builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
         // Short, so that events a killed bridge held come back quickly; heartbeats cover slow batches.
         builder.environment().put("BRIDGE_INGEST_ACK_WAIT", "5s");
+        builder.environment().putAll(env);
         BridgeProcess bridge = new BridgeProcess(builder.start(), port);
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
             if (!bridge.process.isAlive()) {
@@ -82,6 +88,20 @@ public final class BridgeProcess implements AutoCloseable {
 
     private URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    /** Resident set size of the bridge process in MiB (Linux), native memory included. */
+    public long rssMiB() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                }
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return -1;
     }
 
     /** SIGKILL: no shutdown hook, no drain, whatever was in flight is lost to the process. */
