@@ -54,7 +54,10 @@ final class TablePipeline {
     private final Set<IngestBatch> inFlight = ConcurrentHashMap.newKeySet();
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile boolean running;
+    /** Delay before the next fetch after a failed embed or commit; reset by the next commit. */
     private volatile Duration retryDelay = Duration.ZERO;
+    /** Delay before the next fetch after a failed fetch (NATS unreachable); reset by the next fetch. */
+    private volatile Duration fetchDelay = Duration.ZERO;
     private Cancellable flow;
 
     TablePipeline(String table, JetStreamSubscription subscription, Normalizer normalizer, EmbedStage embedStage,
@@ -121,7 +124,7 @@ final class TablePipeline {
     }
 
     private Uni<IngestBatch> fetch() {
-        Duration pause = retryDelay;
+        Duration pause = retryDelay.compareTo(fetchDelay) >= 0 ? retryDelay : fetchDelay;
         Uni<Void> wait = pause.isZero() ? Uni.createFrom().voidItem()
                 : Uni.createFrom().voidItem().onItem().delayIt().by(pause);
         return wait.chain(() -> Uni.createFrom().item(this::fetchNow).runSubscriptionOn(fetchThread));
@@ -136,10 +139,11 @@ final class TablePipeline {
         try {
             messages = subscription.fetch(settings.batchSize(), settings.batchWait());
         } catch (RuntimeException e) {
-            LOG.warnf("table %s: fetch failed (%s); retrying", table, e.getMessage());
-            retryDelay = nextDelay();
+            fetchDelay = grow(fetchDelay);
+            LOG.warnf("table %s: fetch failed (%s); retrying in %s", table, e.getMessage(), fetchDelay);
             return new IngestBatch(List.of(), List.of());
         }
+        fetchDelay = Duration.ZERO;
         List<Normalized> changes = new ArrayList<>(messages.size());
         for (Message message : messages) {
             changes.add(normalizer.normalize(toRawEvent(message)));
@@ -244,7 +248,7 @@ final class TablePipeline {
 
     /** A transient failure: nak with backoff, or dead-letter messages that used up their deliveries. */
     private void retry(IngestBatch batch, String what, Throwable failure) {
-        Duration delay = nextDelay();
+        Duration delay = grow(retryDelay);
         retryDelay = delay;
         List<Message> messages = batch.messages();
         LOG.errorf("table %s: %s for %d events (subjects %s.., seq %d..%d); nak, retry in %s: %s", table, what,
@@ -260,8 +264,7 @@ final class TablePipeline {
         }
     }
 
-    private Duration nextDelay() {
-        Duration current = retryDelay;
+    private Duration grow(Duration current) {
         Duration next = current.isZero() ? settings.retryDelay() : current.multipliedBy(2);
         return next.compareTo(settings.maxRetryDelay()) > 0 ? settings.maxRetryDelay() : next;
     }

@@ -137,7 +137,7 @@ class CrashRecoveryIT {
         boolean ci = System.getenv("CI") != null;
         org.junit.jupiter.api.Assumptions.assumeTrue(ci || onPath("node"),
                 "node is not installed: the LanceDB SDK interop check needs Node.js (CI always runs it)");
-        assertTrue(Files.isDirectory(nodeModules), "run (cd interop && npm ci) first: " + nodeModules + " is missing");
+        assertTrue(Files.isDirectory(nodeModules), "run (cd interop && npm install) first: " + nodeModules + " is missing");
 
         float[] query = storedVector("c-3");
         Path queryFile = dir.resolve("query.json");
