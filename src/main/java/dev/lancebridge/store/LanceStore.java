@@ -21,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * session (caches) every table shares, and closes them.
  */
 @ApplicationScoped
-public class LanceStore {
+public class LanceStore implements AutoCloseable {
 
     private final Path root;
     private final BufferAllocator allocator = new RootAllocator();
@@ -69,6 +69,7 @@ public class LanceStore {
 
     /** Closes every table, then the session and allocator; later calls do nothing. */
     @PreDestroy
+    @Override
     public synchronized void close() {
         if (closed) {
             return;

@@ -11,6 +11,8 @@ import java.util.List;
 final class Glosses {
 
     static final Path DATA_NOUN = Path.of("/usr/share/wordnet/data.noun");
+    /** Noun synsets in WordNet 3.0. */
+    static final int AVAILABLE = 82_115;
 
     private Glosses() {
     }

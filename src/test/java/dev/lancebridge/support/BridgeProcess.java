@@ -90,6 +90,27 @@ public final class BridgeProcess implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Java heap in use (MiB), read with jcmd from the same JDK; -1 when unavailable. */
+    public long heapUsedMiB() {
+        try {
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(process.pid()), "GC.heap_info").redirectErrorStream(true).start();
+            String out = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            jcmd.waitFor(10, TimeUnit.SECONDS);
+            java.util.regex.Matcher used = java.util.regex.Pattern.compile("used (\\d+)K").matcher(out);
+            return used.find() ? Long.parseLong(used.group(1)) / 1024 : -1;
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
     /** Resident set size of the bridge process in MiB (Linux), native memory included. */
     public long rssMiB() {
         try {

@@ -1,0 +1,22 @@
+// Times LanceDB's own TypeScript SDK searching a table the bridge wrote: the benchmark's peer.
+// Usage: node bench-search.mjs <store dir> <table> <query vectors JSON file> <k> <warmup>
+// The file holds an array of query vectors; prints {"latencies_ms": [...]} as JSON.
+import * as lancedb from "@lancedb/lancedb";
+import { readFileSync } from "node:fs";
+
+const [storeDir, tableName, vectorsFile, k, warmup] = process.argv.slice(2);
+const table = await (await lancedb.connect(storeDir)).openTable(tableName);
+const queries = JSON.parse(readFileSync(vectorsFile, "utf8"));
+const search = (vector) => table.vectorSearch(vector).distanceType("cosine").limit(Number(k))
+  .select(["id", "text"]).toArray();
+for (let i = 0; i < Number(warmup); i++) {
+  await search(queries[i % queries.length]);
+}
+const latencies = [];
+for (const vector of queries) {
+  const start = process.hrtime.bigint();
+  const rows = await search(vector);
+  latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
+  if (rows.length !== Number(k)) throw new Error(`expected ${k} hits, got ${rows.length}`);
+}
+console.log(JSON.stringify({ latencies_ms: latencies }));

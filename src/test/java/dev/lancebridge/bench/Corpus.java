@@ -1,0 +1,115 @@
+package dev.lancebridge.bench;
+
+import dev.lancebridge.embed.InProcessEmbedder;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The benchmark's data: WordNet glosses and their real MiniLM vectors (computed once, cached under
+ * {@code target/bench-cache/}). Tables larger than the embedded set reuse those vectors with a
+ * small deterministic jitter, which is enough for latency (brute force does not care) and keeps
+ * a run within minutes.
+ */
+final class Corpus {
+
+    final List<String> texts;
+    final List<float[]> vectors;
+    /** Raw embedder throughput measured while building the corpus (texts/s), or 0 when cached. */
+    final double rawEmbedRate;
+
+    private Corpus(List<String> texts, List<float[]> vectors, double rawEmbedRate) {
+        this.texts = texts;
+        this.vectors = vectors;
+        this.rawEmbedRate = rawEmbedRate;
+    }
+
+    /** {@code embedded} real vectors; the first {@code timed} of them are embedded under the clock. */
+    static Corpus load(int embedded, int timed) throws IOException {
+        List<String> texts = Glosses.load(Glosses.AVAILABLE);
+        InProcessEmbedder embedder = new InProcessEmbedder(Runtime.getRuntime().availableProcessors());
+        try {
+            embedder.embed(texts.subList(texts.size() - 500, texts.size())); // warm-up as long as the bridge's untimed first batch
+            long start = System.nanoTime();
+            List<float[]> timedVectors = new ArrayList<>(timed);
+            for (int from = 0; from < timed; from += 500) {
+                timedVectors.addAll(embedder.embed(texts.subList(from, Math.min(timed, from + 500))));
+            }
+            double rate = timed / ((System.nanoTime() - start) / 1e9);
+            Path cache = Path.of("target", "bench-cache", InProcessEmbedder.MODEL + "-" + embedded + ".f32");
+            List<float[]> vectors = Files.exists(cache) ? read(cache, embedded) : null;
+            if (vectors == null) {
+                vectors = new ArrayList<>(timedVectors);
+                for (int from = timed; from < embedded; from += 500) {
+                    vectors.addAll(embedder.embed(texts.subList(from, Math.min(embedded, from + 500))));
+                }
+                write(cache, vectors);
+            }
+            return new Corpus(texts, vectors, rate);
+        } finally {
+            embedder.close();
+        }
+    }
+
+    String text(int i) {
+        return texts.get(i % texts.size());
+    }
+
+    /** A real vector for {@code i} below the embedded count, a jittered one (unit length) above it. */
+    float[] vector(int i) {
+        float[] base = vectors.get(i % vectors.size());
+        if (i < vectors.size()) {
+            return base;
+        }
+        Random random = new Random(i);
+        float[] jittered = new float[base.length];
+        double norm = 0;
+        for (int j = 0; j < base.length; j++) {
+            jittered[j] = base[j] + (float) (random.nextGaussian() * 0.02);
+            norm += jittered[j] * jittered[j];
+        }
+        float scale = (float) (1 / Math.sqrt(norm));
+        for (int j = 0; j < base.length; j++) {
+            jittered[j] *= scale;
+        }
+        return jittered;
+    }
+
+    private static List<float[]> read(Path cache, int count) throws IOException {
+        try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(cache)))) {
+            int stored = in.readInt();
+            int dim = in.readInt();
+            if (stored != count) {
+                return null;
+            }
+            List<float[]> vectors = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                float[] vector = new float[dim];
+                for (int j = 0; j < dim; j++) {
+                    vector[j] = in.readFloat();
+                }
+                vectors.add(vector);
+            }
+            return vectors;
+        }
+    }
+
+    private static void write(Path cache, List<float[]> vectors) throws IOException {
+        Files.createDirectories(cache.getParent());
+        try (DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(cache)))) {
+            out.writeInt(vectors.size());
+            out.writeInt(vectors.get(0).length);
+            for (float[] vector : vectors) {
+                for (float v : vector) {
+                    out.writeFloat(v);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package dev.lancebridge.bench;
+
+import dev.lancebridge.embed.InProcessEmbedder;
+import dev.lancebridge.normalize.Row;
+import dev.lancebridge.store.RawLanceAppend;
+import dev.lancebridge.support.BridgeProcess;
+import io.nats.client.JetStreamSubscription;
+import io.nats.client.Message;
+import io.nats.client.PullSubscribeOptions;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Ingest throughput: vectors provided at batch sizes 100 and 1000 (vs raw Lance append and raw
+ * JetStream fetch+ack at the same batch size), and in-process embedding (vs the raw embedder).
+ */
+final class IngestFigures {
+
+    private final Bench bench;
+
+    IngestFigures(Bench bench) {
+        this.bench = bench;
+    }
+
+    void run() throws Exception {
+        int provided = bench.quick ? 10_000 : 40_000;
+        List<byte[]> payloads = Events.provided(bench.corpus, 0, provided);
+        List<Row> rows = new ArrayList<>(provided);
+        for (int i = 0; i < provided; i++) {
+            rows.add(new Row("p-" + i, bench.corpus.text(i), bench.corpus.vector(i), Row.PROVIDED, "events.bench", i + 1, 0));
+        }
+        RawLanceAppend.rowsPerSecond(bench.work.resolve("warmup.lance"), rows.subList(0, 2000), 500, 384, InProcessEmbedder.MODEL);
+        for (int batch : new int[] {100, 1000}) {
+            double rawAppend = RawLanceAppend.rowsPerSecond(bench.work.resolve("raw-" + batch + ".lance"), rows, batch, 384,
+                    InProcessEmbedder.MODEL);
+            try (Broker broker = new Broker(bench.work.resolve("nats-provided-" + batch))) {
+                broker.publishAll("events.bench", payloads);
+                Drain drain;
+                try (BridgeProcess bridge = BridgeProcess.start(broker.url(), bench.work.resolve("store-provided-" + batch),
+                        bench.log("provided-" + batch), Map.of("BRIDGE_INGEST_BATCH_SIZE", Integer.toString(batch)))) {
+                    drain = Drain.watch(broker, bridge, provided, 0);
+                }
+                double rawFetchAck = rawFetchAck(broker, provided, batch);
+                String figure = "ingest, vectors provided, batch " + batch + " (" + provided + " events)";
+                bench.results.pair("ingest_provided_b" + batch + "_vs_append", figure, drain.eventsPerSecond(), "events/s",
+                        "raw Lance append, batch " + batch, rawAppend, "rows/s",
+                        "JSON parse of 384 floats/event + merge-insert join on id, sharing 2 cores with nats-server");
+                bench.results.pair("ingest_provided_b" + batch + "_vs_fetch_ack", figure, drain.eventsPerSecond(), "events/s",
+                        "raw JetStream fetch+ack, batch " + batch, rawFetchAck, "msgs/s", "as above");
+            }
+        }
+
+        int texts = bench.textsTimed;
+        try (Broker broker = new Broker(bench.work.resolve("nats-embed"))) {
+            List<byte[]> events = new ArrayList<>(texts);
+            for (int i = 0; i < texts; i++) {
+                events.add(Events.text("t-" + i, bench.corpus.text(i)));
+            }
+            broker.publishAll("events.bench", events);
+            Drain drain;
+            try (BridgeProcess bridge = BridgeProcess.start(broker.url(), bench.work.resolve("store-embed"), bench.log("embed"))) {
+                drain = Drain.watch(broker, bridge, texts, 0);
+            }
+            // the machine is shared: time the raw embedder on the same texts right before and right after
+            double rawAfter = rawEmbedRate(bench.corpus.texts.subList(0, texts));
+            double raw = (bench.corpus.rawEmbedRate + rawAfter) / 2;
+            bench.results.pair("ingest_embedding_vs_raw_embedder", "ingest, in-process embedding (" + texts + " glosses)",
+                    drain.eventsPerSecond(), "events/s", String.format("raw MiniLM embedder, same texts (before %.0f, after %.0f)",
+                            bench.corpus.rawEmbedRate, rawAfter), raw, "texts/s",
+                    "embedding-bound: the model keeps both cores busy; the first batch (JIT, model load) is not timed");
+        }
+    }
+
+    private static double rawEmbedRate(List<String> texts) {
+        InProcessEmbedder embedder = new InProcessEmbedder(Runtime.getRuntime().availableProcessors());
+        try {
+            embedder.embed(texts.subList(0, Math.min(500, texts.size()))); // warm-up as long as the bridge's first batch
+            long start = System.nanoTime();
+            for (int from = 0; from < texts.size(); from += 500) {
+                embedder.embed(texts.subList(from, Math.min(texts.size(), from + 500)));
+            }
+            return texts.size() / ((System.nanoTime() - start) / 1e9);
+        } finally {
+            embedder.close();
+        }
+    }
+
+    /** A second durable consumer over the same messages: fetch batches and ack each message, nothing else. */
+    private static double rawFetchAck(Broker broker, int expected, int batch) throws Exception {
+        JetStreamSubscription sub = broker.js().subscribe("events.>",
+                PullSubscribeOptions.builder().durable("raw-bench-" + batch).build());
+        long start = System.nanoTime();
+        int seen = 0;
+        while (seen < expected) {
+            List<Message> messages = sub.fetch(batch, Duration.ofMillis(100));
+            messages.forEach(Message::ack);
+            seen += messages.size();
+        }
+        broker.connection.flush(Duration.ofSeconds(5));
+        return seen / ((System.nanoTime() - start) / 1e9);
+    }
+
+}

@@ -1,0 +1,121 @@
+package dev.lancebridge.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lancebridge.embed.InProcessEmbedder;
+import dev.lancebridge.store.LanceStore;
+import dev.lancebridge.store.LanceTable;
+import dev.lancebridge.store.TableSchema;
+import dev.lancebridge.support.BridgeProcess;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Backlog drain (a stream full of events before the bridge starts: time and peak RSS), then
+ * search latency on that table: HTTP JSON vs the same search in-process on the Lance dataset vs
+ * LanceDB's Node SDK, k=10, cosine, brute force (no index yet).
+ */
+final class SearchFigures {
+
+    private final Bench bench;
+
+    SearchFigures(Bench bench) {
+        this.bench = bench;
+    }
+
+    void run() throws Exception {
+        for (int rows : bench.quick ? new int[] {10_000} : new int[] {10_000, 100_000}) {
+            table(rows);
+        }
+    }
+
+    private void table(int rows) throws Exception {
+        String size = rows / 1000 + "k";
+        Path store = bench.work.resolve("store-search-" + size);
+        try (Broker broker = new Broker(bench.work.resolve("nats-search-" + size))) {
+            for (int from = 0; from < rows; from += 20_000) {
+                broker.publishAll("events.bench", Events.provided(bench.corpus, from, Math.min(rows, from + 20_000)));
+            }
+            try (BridgeProcess bridge = BridgeProcess.start(broker.url(), store, bench.log("search-" + size))) {
+                Drain drain = Drain.watch(broker, bridge, rows, 0);
+                bench.results.single("backlog_drain_" + size, "backlog drain, " + rows + " events with vectors, published before start",
+                        String.format("%.1f s (%s events/s), peak RSS %d MiB", drain.seconds(), Results.fmt(drain.eventsPerSecond()),
+                                drain.peakRssMiB()), "includes JVM start and model load; RSS is native (Lance, ONNX) + heap");
+                searches(bridge, store, size);
+            }
+        }
+    }
+
+    private void searches(BridgeProcess bridge, Path store, String size) throws Exception {
+        int count = bench.quick ? 100 : 300;
+        Random random = new Random(7);
+        List<float[]> queries = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            queries.add(bench.corpus.vectors.get(random.nextInt(bench.corpus.vectors.size())));
+        }
+        List<Double> http = new ArrayList<>();
+        for (int i = 0; i < count + 20; i++) {
+            String body = "{\"vector\": " + Results.JSON.writeValueAsString(queries.get(i % count)) + ", \"k\": 10}";
+            long start = System.nanoTime();
+            JsonNode answer = bridge.post("/tables/events/search", body);
+            double ms = (System.nanoTime() - start) / 1e6;
+            if (answer.path("hits").size() != 10) {
+                throw new IllegalStateException("search answered " + answer);
+            }
+            if (i >= 20) {
+                http.add(ms);
+            }
+        }
+        List<Double> inProcess = new ArrayList<>();
+        try (LanceStore reader = new LanceStore(store)) {
+            LanceTable table = reader.open("events", 384, InProcessEmbedder.MODEL);
+            for (int i = 0; i < count + 20; i++) {
+                long start = System.nanoTime();
+                table.nearest(queries.get(i % count), 10, null, TableSchema.SCALAR_COLUMNS);
+                if (i >= 20) {
+                    inProcess.add((System.nanoTime() - start) / 1e6);
+                }
+            }
+        }
+        List<Double> node = node(store, queries);
+        Stats httpStats = Stats.of(http);
+        Stats inProcessStats = Stats.of(inProcess);
+        bench.results.latency("search_http_json_" + size, "search " + size + " rows, HTTP JSON (k=10)", httpStats,
+                "same search in-process on the Lance dataset", inProcessStats,
+                "brute force over " + size + " vectors (no index until issue 7); HTTP + JSON adds the rest");
+        if (node != null) {
+            bench.results.latency("search_in_process_vs_lancedb_node_" + size, "search " + size + " rows, in-process Lance (Java)",
+                    inProcessStats, "LanceDB Node SDK, same table and queries", Stats.of(node), "same engine; JNI vs N-API");
+        }
+        bench.results.sample("Search latency, k=10", "HTTP JSON " + size, http);
+        bench.results.sample("Search latency, k=10", "in-process " + size, inProcess);
+        if (node != null) {
+            bench.results.sample("Search latency, k=10", "LanceDB Node " + size, node);
+        }
+    }
+
+    /** LanceDB's Node SDK timing the same queries on the same table; null when the SDK is not installed. */
+    private List<Double> node(Path store, List<float[]> queries) throws Exception {
+        if (!Files.isDirectory(Path.of("interop", "node_modules", "@lancedb", "lancedb"))) {
+            System.out.println("LanceDB Node SDK not installed ((cd interop && npm install)): peer figures skipped");
+            return null;
+        }
+        Path file = bench.work.resolve("queries.json");
+        Files.writeString(file, Results.JSON.writeValueAsString(queries));
+        Process process = new ProcessBuilder("node", "interop/bench-search.mjs", store.toString(), "events", file.toString(),
+                "10", "20").start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
+            throw new IllegalStateException("node bench failed: " + err);
+        }
+        List<Double> latencies = new ArrayList<>();
+        Results.JSON.readTree(out).get("latencies_ms").forEach(v -> latencies.add(v.asDouble()));
+        return latencies;
+    }
+}
