@@ -107,12 +107,13 @@ final class SearchFigures {
         }
         Path file = bench.work.resolve("queries.json");
         Files.writeString(file, Results.JSON.writeValueAsString(queries));
+        // stderr to a file: the SDK warns once per query, and an unread pipe would block it
+        Path errors = bench.log("node-search");
         Process process = new ProcessBuilder("node", "interop/bench-search.mjs", store.toString(), "events", file.toString(),
-                "10", "20").start();
+                "10", "20").redirectError(ProcessBuilder.Redirect.appendTo(errors.toFile())).start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
-            throw new IllegalStateException("node bench failed: " + err);
+            throw new IllegalStateException("node bench failed; see " + errors);
         }
         List<Double> latencies = new ArrayList<>();
         Results.JSON.readTree(out).get("latencies_ms").forEach(v -> latencies.add(v.asDouble()));

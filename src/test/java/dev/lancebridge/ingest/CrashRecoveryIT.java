@@ -174,12 +174,12 @@ class CrashRecoveryIT {
     }
 
     private static JsonNode runNode(Path queryFile) throws Exception {
+        Path errors = dir.resolve("node.err");
         Process node = new ProcessBuilder("node", "interop/search.mjs", store().toString(), "events", queryFile.toString(), "10")
-                .redirectErrorStream(false).start();
+                .redirectError(errors.toFile()).start();
         String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(node.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(node.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, node.exitValue(), "node failed: " + err);
+        assertEquals(0, node.exitValue(), "node failed: " + Files.readString(errors));
         return JSON.readTree(out);
     }
 
