@@ -1,9 +1,13 @@
 package dev.lancebridge.api;
 
+import dev.lancebridge.search.ArrowIpc;
+import dev.lancebridge.search.RowsRequest;
 import dev.lancebridge.search.SearchRequest;
 import dev.lancebridge.search.SearchResult;
 import dev.lancebridge.search.SearchService;
+import dev.lancebridge.search.StreamedAnswer;
 import dev.lancebridge.search.TableInfo;
+import dev.lancebridge.store.VersionInfo;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -11,13 +15,21 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
+import java.util.Arrays;
 import java.util.List;
 
-/** {@code /tables}: what tables there are, what one holds, and searching it. */
+/**
+ * {@code /tables}: what tables there are, what one holds, searching it and exporting it. JSON or,
+ * with {@code Accept: application/vnd.apache.arrow.stream}, Arrow IPC streamed from the scanner.
+ */
 @Path("/tables")
-@Produces(MediaType.APPLICATION_JSON)
 @Blocking
 public class TablesResource {
 
@@ -28,20 +40,76 @@ public class TablesResource {
     }
 
     @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Names of the tables")
     public List<String> list() {
         return search.tables();
     }
 
     @GET
     @Path("/{table}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "What a table is and holds")
     public TableInfo describe(@PathParam("table") String table) {
         return search.describe(table);
+    }
+
+    @GET
+    @Path("/{table}/versions")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Every committed version of a table, oldest first (for time travel)")
+    public List<VersionInfo> versions(@PathParam("table") String table) {
+        return search.versions(table);
     }
 
     @POST
     @Path("/{table}/search")
     @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Vector, full-text or hybrid search, as JSON")
     public SearchResult search(@PathParam("table") String table, SearchRequest request) {
         return search.search(table, request);
+    }
+
+    @POST
+    @Path("/{table}/search")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(ArrowIpc.MEDIA_TYPE)
+    @Operation(summary = "The same search, as an Arrow IPC stream (mode and version in the schema metadata)")
+    public Response searchArrow(@PathParam("table") String table, SearchRequest request) {
+        return stream(search.searchArrow(table, request), ArrowIpc.MEDIA_TYPE);
+    }
+
+    @GET
+    @Path("/{table}/rows")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Export rows as JSON {\"version\", \"rows\"}, streamed")
+    public Response rows(@PathParam("table") String table, @QueryParam("filter") String filter,
+                         @Parameter(description = "comma-separated column names") @QueryParam("columns") String columns,
+                         @QueryParam("limit") Long limit, @QueryParam("offset") Long offset,
+                         @QueryParam("version") Long version) {
+        return stream(search.rows(table, new RowsRequest(filter, split(columns), limit, offset, version), false),
+                MediaType.APPLICATION_JSON);
+    }
+
+    @GET
+    @Path("/{table}/rows")
+    @Produces(ArrowIpc.MEDIA_TYPE)
+    @Operation(summary = "Export rows as an Arrow IPC stream")
+    public Response rowsArrow(@PathParam("table") String table, @QueryParam("filter") String filter,
+                              @QueryParam("columns") String columns, @QueryParam("limit") Long limit,
+                              @QueryParam("offset") Long offset, @QueryParam("version") Long version) {
+        return stream(search.rows(table, new RowsRequest(filter, split(columns), limit, offset, version), true),
+                ArrowIpc.MEDIA_TYPE);
+    }
+
+    private static Response stream(StreamedAnswer answer, String type) {
+        StreamingOutput body = answer::writeTo;
+        return Response.ok(body, type).build();
+    }
+
+    private static List<String> split(String columns) {
+        return columns == null || columns.isBlank() ? null
+                : Arrays.stream(columns.split(",")).map(String::trim).filter(c -> !c.isEmpty()).toList();
     }
 }

@@ -3,8 +3,22 @@ package dev.lancebridge.search;
 import java.util.List;
 
 /**
- * A search: a text {@code query} (embedded with the table's model) or a ready {@code vector};
- * {@code k} nearest rows (default 10), optionally only rows matching the SQL {@code filter}.
+ * A search: a text {@code query} (embedded with the table's model for vector search) and/or a
+ * ready {@code vector}; the {@code k} best rows (default 10, at most {@code bridge.search.max-k}).
+ *
+ * @param filter    SQL predicate rows must match
+ * @param columns   columns to return besides {@code id} (default: every column but the vector)
+ * @param prefilter apply the filter before the top k is taken (default true)
+ * @param mode      {@code vector} (default), {@code fulltext} or {@code hybrid}
+ * @param version   answer from this table version (time travel); default the latest
+ * @param nprobes   IVF partitions to probe (used once a vector index exists)
+ * @param ef        HNSW search breadth (used once a vector index exists)
  */
-public record SearchRequest(String query, List<Float> vector, Integer k, String filter) {
+public record SearchRequest(String query, List<Float> vector, Integer k, String filter, List<String> columns,
+                            Boolean prefilter, String mode, Long version, Integer nprobes, Integer ef) {
+
+    /** A vector search with defaults for everything else. */
+    public static SearchRequest of(String query, List<Float> vector, Integer k, String filter) {
+        return new SearchRequest(query, vector, k, filter, null, null, null, null, null, null);
+    }
 }

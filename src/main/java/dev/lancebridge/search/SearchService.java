@@ -4,19 +4,31 @@ import dev.lancebridge.config.BridgeConfig;
 import dev.lancebridge.embed.Embedder;
 import dev.lancebridge.store.LanceStore;
 import dev.lancebridge.store.LanceTable;
+import dev.lancebridge.store.OpenScan;
+import dev.lancebridge.store.ScanRequest;
 import dev.lancebridge.store.TableSchema;
 import dev.lancebridge.store.TableStats;
+import dev.lancebridge.store.VersionInfo;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Validates searches, embeds text queries with the table's model and runs them on the store. */
+/**
+ * Validates searches and exports, embeds text queries with the table's model, and runs them on
+ * the store, answering as JSON-ready hits or as an Arrow IPC stream written batch by batch.
+ */
 @ApplicationScoped
 public class SearchService {
 
     static final int DEFAULT_K = 10;
+    /** Reciprocal rank fusion constant (the usual 60): damps the weight of the very top ranks. */
+    static final int RRF_K = 60;
+    public static final String RELEVANCE = "_relevance_score";
 
     private final BridgeConfig config;
     private final LanceStore store;
@@ -40,33 +52,159 @@ public class SearchService {
         return config.tables().keySet().stream().sorted().toList();
     }
 
+    public List<VersionInfo> versions(String name) {
+        return table(name).versions();
+    }
+
     public SearchResult search(String name, SearchRequest request) {
         LanceTable table = table(name);
+        Plan plan = plan(table, request);
+        if (plan.mode == SearchMode.HYBRID) {
+            return hybrid(table, plan);
+        }
+        return read(() -> table.scan(plan.scan(), (reader, version) ->
+                new SearchResult(plan.mode.wire(), version, LanceTable.toMaps(reader))));
+    }
+
+    /**
+     * The same search as {@link #search}, as an Arrow IPC stream (the mode and table version in
+     * the schema metadata). Vector and full-text answers stream the scanner's batches as they are.
+     */
+    public StreamedAnswer searchArrow(String name, SearchRequest request) {
+        LanceTable table = table(name);
+        Plan plan = plan(table, request);
+        if (plan.mode == SearchMode.HYBRID) {
+            SearchResult result = hybrid(table, plan);
+            return out -> table.asArrow(result.hits(), plan.columns, List.of(LanceTable.DISTANCE, LanceTable.SCORE, RELEVANCE),
+                    result.version(), (reader, version) -> {
+                        ArrowIpc.write(reader, ArrowIpc.metadata(result.mode(), version), out);
+                        return null;
+                    });
+        }
+        return stream(table, plan.scan(), plan.mode.wire(), true);
+    }
+
+    /** Rows for export, streamed from the scanner: JSON {@code {"version", "rows"}} or Arrow IPC. */
+    public StreamedAnswer rows(String name, RowsRequest request, boolean arrow) {
+        LanceTable table = table(name);
+        long limit = request.limit() == null ? Long.MAX_VALUE : request.limit();
+        long offset = request.offset() == null ? 0 : request.offset();
+        if (limit < 0 || offset < 0) {
+            throw new InvalidSearchException("'limit' and 'offset' must not be negative");
+        }
+        if (request.version() != null && request.version() < 1) {
+            throw new InvalidSearchException("'version' must be a table version (1 or more), got " + request.version());
+        }
+        ScanRequest scan = new ScanRequest(null, null, limit, offset, blankToNull(request.filter()),
+                columns(request.columns()), true, request.version(), null, null);
+        return stream(table, scan, "rows", arrow);
+    }
+
+    private StreamedAnswer stream(LanceTable table, ScanRequest scan, String mode, boolean arrow) {
+        OpenScan open = read(() -> table.openScan(scan));
+        return out -> {
+            try (open) {
+                if (arrow) {
+                    ArrowIpc.write(open.reader(), ArrowIpc.metadata(mode, open.version()), out);
+                } else {
+                    JsonRows.write(open.reader(), open.version(), out);
+                }
+            }
+        };
+    }
+
+    /** Runs a store read, turning a request the caller must fix into a 400. */
+    private <T> T read(java.util.function.Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSearchException(e.getMessage(), e);
+        }
+    }
+
+    private SearchResult hybrid(LanceTable table, Plan plan) {
+        int candidates = Math.max(plan.k * 2, 20);
+        Plan vector = plan.with(SearchMode.VECTOR, candidates);
+        SearchResult byVector = read(() -> table.scan(vector.scan(), (reader, version) ->
+                new SearchResult("vector", version, LanceTable.toMaps(reader))));
+        // the same version for both halves, even if a commit lands in between
+        Plan text = plan.with(SearchMode.FULLTEXT, candidates).at(byVector.version());
+        SearchResult byText = read(() -> table.scan(text.scan(), (reader, version) ->
+                new SearchResult("fulltext", version, LanceTable.toMaps(reader))));
+        Map<String, Map<String, Object>> fused = new LinkedHashMap<>();
+        Map<String, Double> relevance = new HashMap<>();
+        for (List<Map<String, Object>> ranking : List.of(byVector.hits(), byText.hits())) {
+            for (int rank = 0; rank < ranking.size(); rank++) {
+                Map<String, Object> hit = ranking.get(rank);
+                String id = (String) hit.get(TableSchema.ID);
+                fused.computeIfAbsent(id, key -> new LinkedHashMap<>()).putAll(hit);
+                relevance.merge(id, 1.0 / (RRF_K + rank + 1), Double::sum);
+            }
+        }
+        List<Map<String, Object>> hits = new ArrayList<>();
+        fused.forEach((id, hit) -> {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put(TableSchema.ID, id);
+            for (String column : plan.columns) {
+                row.put(column, hit.get(column));
+            }
+            row.put(LanceTable.DISTANCE, hit.get(LanceTable.DISTANCE));
+            row.put(LanceTable.SCORE, hit.get(LanceTable.SCORE));
+            row.put(RELEVANCE, relevance.get(id).floatValue());
+            hits.add(row);
+        });
+        hits.sort(Comparator.comparing((Map<String, Object> row) -> (Float) row.get(RELEVANCE)).reversed());
+        return new SearchResult(SearchMode.HYBRID.wire(), byVector.version(), hits.subList(0, Math.min(plan.k, hits.size())));
+    }
+
+    private Plan plan(LanceTable table, SearchRequest request) {
         if (request == null) {
             throw new InvalidSearchException("a search needs a JSON body with 'query' or 'vector'");
         }
+        SearchMode mode = SearchMode.parse(request.mode());
         int k = request.k() == null ? DEFAULT_K : request.k();
         if (k < 1 || k > config.search().maxK()) {
             throw new InvalidSearchException("'k' must be between 1 and " + config.search().maxK() + ", got " + k);
         }
-        String filter = request.filter() == null || request.filter().isBlank() ? null : request.filter();
-        List<Map<String, Object>> rows;
-        try {
-            rows = table.nearest(queryVector(request, table.dimension()), k, filter, TableSchema.SCALAR_COLUMNS);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidSearchException(filter == null ? "search failed: " + e.getMessage()
-                    : "invalid filter '" + filter + "': " + e.getMessage(), e);
+        if (request.nprobes() != null && request.nprobes() < 1 || request.ef() != null && request.ef() < 1) {
+            throw new InvalidSearchException("'nprobes' and 'ef' must be positive");
         }
-        return new SearchResult(rows.stream().map(SearchService::hit).toList());
+        if (request.version() != null && request.version() < 1) {
+            throw new InvalidSearchException("'version' must be a table version (1 or more), got " + request.version());
+        }
+        String query = blankToNull(request.query());
+        float[] vector = null;
+        switch (mode) {
+            case VECTOR -> {
+                if (query != null && request.vector() != null) {
+                    throw new InvalidSearchException("give either 'query' or 'vector', not both");
+                }
+                vector = vector(request, query, table.dimension());
+                query = null;
+            }
+            case FULLTEXT -> {
+                if (query == null) {
+                    throw new InvalidSearchException("mode 'fulltext' needs 'query' (text)");
+                }
+                if (request.vector() != null) {
+                    throw new InvalidSearchException("mode 'fulltext' takes no 'vector'");
+                }
+            }
+            case HYBRID -> {
+                if (query == null) {
+                    throw new InvalidSearchException("mode 'hybrid' needs 'query' (text); 'vector' is optional");
+                }
+                vector = vector(request, request.vector() != null ? null : query, table.dimension());
+            }
+        }
+        return new Plan(mode, vector, query, k, blankToNull(request.filter()), columns(request.columns()),
+                request.prefilter() == null || request.prefilter(), request.version(), request.nprobes(), request.ef());
     }
 
-    private float[] queryVector(SearchRequest request, int dimension) {
-        boolean hasQuery = request.query() != null && !request.query().isBlank();
-        if (hasQuery && request.vector() != null) {
-            throw new InvalidSearchException("give either 'query' or 'vector', not both");
-        }
-        if (hasQuery) {
-            return embedder.embed(List.of(request.query())).get(0);
+    /** The query vector: the given one (checked) or the embedding of {@code query}. */
+    private float[] vector(SearchRequest request, String query, int dimension) {
+        if (query != null) {
+            return embedder.embed(List.of(query)).get(0);
         }
         if (request.vector() == null) {
             throw new InvalidSearchException("a search needs 'query' (text) or 'vector' (" + dimension + " numbers)");
@@ -85,13 +223,12 @@ public class SearchService {
         return vector;
     }
 
-    /** {@code id} and {@code _distance} first, then the other columns in table order. */
-    private static Map<String, Object> hit(Map<String, Object> row) {
-        Map<String, Object> hit = new LinkedHashMap<>();
-        hit.put(TableSchema.ID, row.get(TableSchema.ID));
-        hit.put(LanceTable.DISTANCE, row.get(LanceTable.DISTANCE));
-        row.forEach(hit::putIfAbsent);
-        return hit;
+    private static List<String> columns(List<String> requested) {
+        return requested == null || requested.isEmpty() ? TableSchema.SCALAR_COLUMNS : requested;
+    }
+
+    private static String blankToNull(String text) {
+        return text == null || text.isBlank() ? null : text;
     }
 
     private LanceTable table(String name) {
@@ -99,5 +236,23 @@ public class SearchService {
             throw new UnknownTableException(name);
         }
         return store.table(name).orElseThrow(() -> new UnknownTableException(name));
+    }
+
+    /** A validated search. */
+    private record Plan(SearchMode mode, float[] vector, String text, int k, String filter, List<String> columns,
+                        boolean prefilter, Long version, Integer nprobes, Integer ef) {
+
+        ScanRequest scan() {
+            return new ScanRequest(mode == SearchMode.FULLTEXT ? null : vector, mode == SearchMode.FULLTEXT ? text : null,
+                    k, 0, filter, columns, prefilter, version, nprobes, ef);
+        }
+
+        Plan with(SearchMode other, int candidates) {
+            return new Plan(other, vector, text, candidates, filter, columns, prefilter, version, nprobes, ef);
+        }
+
+        Plan at(long pinned) {
+            return new Plan(mode, vector, text, k, filter, columns, prefilter, pinned, nprobes, ef);
+        }
     }
 }

@@ -15,6 +15,10 @@ import org.lance.ReadOptions;
 import org.lance.Session;
 import org.lance.WriteParams;
 import org.lance.index.DistanceType;
+import org.lance.index.IndexParams;
+import org.lance.index.IndexType;
+import org.lance.index.scalar.InvertedIndexParams;
+import org.lance.ipc.FullTextQuery;
 import org.lance.ipc.LanceScanner;
 import org.lance.ipc.Query;
 import org.lance.ipc.ScanOptions;
@@ -29,6 +33,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -40,6 +45,10 @@ public final class LanceTable implements AutoCloseable {
 
     /** The cosine distance column of a vector search. */
     public static final String DISTANCE = "_distance";
+    /** The BM25 relevance column of a full-text search. */
+    public static final String SCORE = "_score";
+    /** The inverted (full-text) index every table keeps on its text column. */
+    static final String TEXT_INDEX = "text_idx";
 
     private final String name;
     private final Path path;
@@ -76,6 +85,7 @@ public final class LanceTable implements AutoCloseable {
             Dataset dataset = Files.exists(path)
                     ? Dataset.open(allocator, path.toString(), readOptions(session))
                     : Dataset.create(allocator, path.toString(), schema, new WriteParams.Builder().build());
+            ensureTextIndex(dataset);
             return new LanceTable(name, path, allocator, session, schema, dimension, model, tombstones, dataset);
         } catch (Exception e) {
             if (tombstones != null) {
@@ -83,6 +93,21 @@ public final class LanceTable implements AutoCloseable {
             }
             throw new StoreException("could not open table '" + name + "' at " + path + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Full-text search needs an inverted index on the text column; rows committed after it are
+     * searched without it until the index is optimised. Positions are off: no phrase queries.
+     */
+    private static void ensureTextIndex(Dataset dataset) {
+        if (dataset.listIndexes().contains(TEXT_INDEX)) {
+            return;
+        }
+        dataset.createIndex(List.of(TableSchema.TEXT), IndexType.INVERTED, Optional.of(TEXT_INDEX),
+                IndexParams.builder().setScalarIndexParams(new InvertedIndexParams.Builder()
+                        .baseTokenizer("simple").language("English").withPosition(false).maxTokenLength(40)
+                        .lowerCase(true).stem(true).removeStopWords(true).asciiFolding(true).build()).build(),
+                false);
     }
 
     private static ReadOptions readOptions(Session session) {
@@ -186,50 +211,185 @@ public final class LanceTable implements AutoCloseable {
         }
     }
 
+    /** Reads what a {@link #scan} produced while the table version is open. */
+    @FunctionalInterface
+    public interface ScanConsumer<T> {
+        T accept(ArrowReader reader, long version) throws Exception;
+    }
+
     /**
-     * The {@code k} rows nearest to {@code vector} by cosine distance, filtered before the top-k
-     * is taken; each hit maps column names to values in {@code columns} order, then {@code _distance}.
+     * Runs {@code request} on the requested (or latest) version and hands the scanner's Arrow
+     * reader to {@code consumer} while the version is open: batches go from Lance to the
+     * consumer without copies. Searches return {@code id}, the requested columns, then
+     * {@code _distance} (vector) or {@code _score} (full text).
+     *
+     * @throws IllegalArgumentException for a request the caller must fix (unknown column or
+     *                                  version, invalid filter)
      */
-    public List<Map<String, Object>> nearest(float[] vector, int k, String filter, List<String> columns) {
-        Query query = new Query.Builder()
-                .setColumn(TableSchema.VECTOR)
-                .setKey(vector)
-                .setK(k)
-                .setDistanceType(DistanceType.Cosine)
-                .build();
-        ScanOptions.Builder options = new ScanOptions.Builder()
-                .nearest(query)
-                .prefilter(true)
-                .columns(withDistance(columns));
-        if (filter != null) {
-            options.filter(filter);
-        }
-        try (Dataset dataset = openLatest();
-             LanceScanner scanner = dataset.newScan(options.build());
-             ArrowReader reader = scanner.scanBatches()) {
-            List<Map<String, Object>> hits = new ArrayList<>(k);
-            while (reader.loadNextBatch()) {
-                VectorSchemaRoot root = reader.getVectorSchemaRoot();
-                for (int i = 0; i < root.getRowCount(); i++) {
-                    Map<String, Object> hit = new LinkedHashMap<>();
-                    for (FieldVector column : root.getFieldVectors()) {
-                        hit.put(column.getName(), value(column, i));
-                    }
-                    hits.add(hit);
-                }
-            }
-            return hits;
-        } catch (IllegalArgumentException e) {
+    public <T> T scan(ScanRequest request, ScanConsumer<T> consumer) {
+        try (OpenScan scan = openScan(request)) {
+            return consumer.accept(scan.reader(), scan.version());
+        } catch (IllegalArgumentException | StoreException e) {
             throw e;
         } catch (Exception e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
+            throw classify(e, request);
         }
     }
 
-    private static List<String> withDistance(List<String> columns) {
-        List<String> projected = new ArrayList<>(columns);
-        projected.add(DISTANCE);
-        return projected;
+    /**
+     * Opens and plans {@code request} without reading it; the caller reads and closes it. For
+     * answers streamed after the response status is sent: every request error shows up here.
+     *
+     * @throws IllegalArgumentException for a request the caller must fix
+     */
+    public OpenScan openScan(ScanRequest request) {
+        Dataset dataset = open(request.version());
+        List<String> columns;
+        try {
+            columns = project(dataset.getSchema(), request.columns());
+        } catch (IllegalArgumentException e) {
+            dataset.close();
+            throw e;
+        }
+        LanceScanner scanner = null;
+        try {
+            ScanOptions.Builder options = new ScanOptions.Builder().prefilter(request.prefilter());
+            if (request.vector() != null) {
+                Query.Builder query = new Query.Builder()
+                        .setColumn(TableSchema.VECTOR)
+                        .setKey(request.vector())
+                        .setK((int) request.limit())
+                        .setDistanceType(DistanceType.Cosine);
+                if (request.nprobes() != null) {
+                    query.setNprobes(request.nprobes());
+                }
+                if (request.ef() != null) {
+                    query.setEf(request.ef());
+                }
+                options.nearest(query.build());
+                columns.add(DISTANCE);
+            } else if (request.text() != null) {
+                options.fullTextQuery(FullTextQuery.match(request.text(), TableSchema.TEXT)).limit(request.limit());
+                columns.add(SCORE);
+            } else {
+                options.limit(request.limit()).offset(request.offset());
+            }
+            options.columns(columns);
+            if (request.filter() != null) {
+                options.filter(request.filter());
+            }
+            scanner = dataset.newScan(options.build());
+            ArrowReader reader = scanner.scanBatches();
+            reader.getVectorSchemaRoot(); // plans the scan: a bad filter fails here, not mid-stream
+            return new OpenScan(dataset, scanner, reader);
+        } catch (RuntimeException | java.io.IOException e) {
+            try {
+                if (scanner != null) {
+                    scanner.close();
+                }
+            } catch (Exception ignored) {
+                // already failing
+            }
+            dataset.close();
+            throw classify(e, request);
+        }
+    }
+
+    /** The rows a scan produced, as column name to value maps (for JSON answers). */
+    public List<Map<String, Object>> rows(ScanRequest request) {
+        return scan(request, (reader, version) -> toMaps(reader));
+    }
+
+    /** The {@code k} rows nearest to {@code vector} (cosine), filtered before the top-k is taken. */
+    public List<Map<String, Object>> nearest(float[] vector, int k, String filter, List<String> columns) {
+        return rows(ScanRequest.nearest(vector, k, filter, columns));
+    }
+
+    /** Column name to value, per row, in reader order. */
+    public static List<Map<String, Object>> toMaps(ArrowReader reader) throws java.io.IOException {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        List<Map<String, Object>> batch;
+        while (!(batch = nextBatch(reader)).isEmpty()) {
+            rows.addAll(batch);
+        }
+        return rows;
+    }
+
+    /** The next non-empty batch of the reader as maps; empty when the reader is done. */
+    public static List<Map<String, Object>> nextBatch(ArrowReader reader) throws java.io.IOException {
+        while (reader.loadNextBatch()) {
+            VectorSchemaRoot root = reader.getVectorSchemaRoot();
+            if (root.getRowCount() == 0) {
+                continue;
+            }
+            List<Map<String, Object>> rows = new ArrayList<>(root.getRowCount());
+            for (int i = 0; i < root.getRowCount(); i++) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                for (FieldVector column : root.getFieldVectors()) {
+                    row.put(column.getName(), value(column, i));
+                }
+                rows.add(row);
+            }
+            return rows;
+        }
+        return List.of();
+    }
+
+    /** {@code id} first, then the requested columns; each must exist. */
+    private static List<String> project(Schema schema, List<String> requested) {
+        List<String> columns = new ArrayList<>();
+        columns.add(TableSchema.ID);
+        for (String column : requested) {
+            if (schema.getFields().stream().noneMatch(field -> field.getName().equals(column))) {
+                throw new IllegalArgumentException("unknown column '" + column + "'; the table has "
+                        + schema.getFields().stream().map(org.apache.arrow.vector.types.pojo.Field::getName).toList());
+            }
+            if (!columns.contains(column)) {
+                columns.add(column);
+            }
+        }
+        return columns;
+    }
+
+    /** Lance reports a bad filter as a runtime error: tell it apart from I/O trouble (a 400, not a 500). */
+    private RuntimeException classify(Exception e, ScanRequest request) {
+        String message = String.valueOf(e.getMessage());
+        String lower = message.toLowerCase();
+        boolean userError = e instanceof IllegalArgumentException || lower.contains("sql") || lower.contains("parse") || lower.contains("schema error")
+                || lower.contains("no field") || lower.contains("invalid user input");
+        if (userError && request.filter() != null) {
+            return new IllegalArgumentException("invalid filter '" + request.filter() + "': " + message, e);
+        }
+        if (userError) {
+            return new IllegalArgumentException(message, e);
+        }
+        return new StoreException("read of table '" + name + "' failed: " + message, e);
+    }
+
+    /**
+     * Hands computed rows (e.g. fused hybrid hits) to {@code consumer} as an Arrow reader typed
+     * like this table: {@code id}, {@code columns}, then float {@code scores} columns.
+     */
+    public <T> T asArrow(List<Map<String, Object>> rows, List<String> columns, List<String> scores, long version,
+                         ScanConsumer<T> consumer) {
+        List<String> typed = new ArrayList<>(List.of(TableSchema.ID));
+        columns.stream().filter(column -> !typed.contains(column)).forEach(typed::add);
+        try (SingleBatchReader reader = new SingleBatchReader(allocator, RowsToArrow.of(schema, rows, typed, scores, allocator))) {
+            return consumer.accept(reader, version);
+        } catch (IllegalArgumentException | StoreException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new StoreException("encoding rows of table '" + name + "' failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Every committed version, oldest first. */
+    public List<VersionInfo> versions() {
+        try (Dataset dataset = openLatest()) {
+            return dataset.listVersions().stream()
+                    .map(v -> new VersionInfo(v.getId(), v.getDataTime().toInstant()))
+                    .toList();
+        }
     }
 
     private static Object value(FieldVector column, int index) {
@@ -246,7 +406,19 @@ public final class LanceTable implements AutoCloseable {
     }
 
     private Dataset openLatest() {
-        return Dataset.open(allocator, path.toString(), readOptions(session));
+        return open(null);
+    }
+
+    private Dataset open(Long version) {
+        if (version == null) {
+            return Dataset.open(allocator, path.toString(), readOptions(session));
+        }
+        try {
+            return Dataset.open(allocator, path.toString(),
+                    new ReadOptions.Builder().setSession(session).setVersion(version).build());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("table '" + name + "' has no version " + version, e);
+        }
     }
 
     @Override

@@ -1,22 +1,19 @@
 package dev.lancebridge.api;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lancebridge.ingest.NatsClient;
 import dev.lancebridge.store.LanceStore;
-import dev.lancebridge.support.Events;
+import dev.lancebridge.support.GlossCorpus;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -32,26 +29,14 @@ import static org.hamcrest.Matchers.startsWith;
 @QuarkusTest
 class TablesResourceTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @Inject
     NatsClient nats;
     @Inject
     LanceStore store;
 
-    /** 60 WordNet glosses as rows api-0..api-59; api-53 is the Scottish deerhound. */
     @BeforeEach
     void publishCorpus() throws Exception {
-        if (store.table("events").orElseThrow().countRows("id LIKE 'api-%'") == 60) {
-            return;
-        }
-        List<String> samples = Events.wordnetSamples();
-        for (int i = 0; i < 60; i++) {
-            String text = JSON.readTree(samples.get(i)).get("text").asText();
-            Events.publish(nats.jetStream(), "events.api", JSON.writeValueAsString(java.util.Map.of("id", "api-" + i, "text", text)));
-        }
-        await().atMost(Duration.ofSeconds(60)).until(() ->
-                store.table("events").orElseThrow().countRows("id LIKE 'api-%'") == 60);
+        GlossCorpus.ensurePublished(nats, store);
     }
 
     @Test

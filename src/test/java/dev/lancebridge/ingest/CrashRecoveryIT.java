@@ -145,7 +145,7 @@ class CrashRecoveryIT {
         try (BridgeProcess bridge = BridgeProcess.start(server.getURI(), store(), log())) {
             JsonNode ours = bridge.post("/tables/events/search",
                     "{\"vector\": " + JSON.writeValueAsString(query) + ", \"k\": 10}").get("hits");
-            JsonNode theirs = runNode(queryFile);
+            JsonNode theirs = runNode("interop/search.mjs", store().toString(), "events", queryFile.toString(), "10");
             assertEquals(expectedLiveRows(), theirs.get("count").asLong());
             assertEquals(List.of("events"), JSON.convertValue(theirs.get("tables"), List.class));
             assertTrue(theirs.get("embeddingFunctions").asText().contains("\"source_column\":\"text\""));
@@ -156,6 +156,17 @@ class CrashRecoveryIT {
                 assertEquals(ours.get(i).get("_distance").asDouble(), hits.get(i).get("distance").asDouble(), 1e-4);
             }
             assertEquals("c-3", hits.get(0).get("id").asText());
+
+            // Apache Arrow JS reads the Arrow answer of the same search: same ids, same distances
+            Path body = dir.resolve("search.json");
+            Files.writeString(body, "{\"vector\": " + JSON.writeValueAsString(query) + ", \"k\": 10, \"columns\": [\"text\"]}");
+            JsonNode arrow = runNode("interop/read-arrow.mjs", bridge.url("/tables/events/search"), body.toString());
+            assertEquals(List.of("id", "text", "_distance"), JSON.convertValue(arrow.get("columns"), List.class));
+            assertEquals("vector", arrow.get("metadata").get("bridge.mode").asText());
+            for (int i = 0; i < 10; i++) {
+                assertEquals(ours.get(i).get("id").asText(), arrow.get("hits").get(i).get("id").asText(), "arrow hit " + i);
+                assertEquals(ours.get(i).get("_distance").asDouble(), arrow.get("hits").get(i).get("distance").asDouble(), 1e-6);
+            }
         }
     }
 
@@ -173,13 +184,14 @@ class CrashRecoveryIT {
         }
     }
 
-    private static JsonNode runNode(Path queryFile) throws Exception {
+    private static JsonNode runNode(String script, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("node", script));
+        command.addAll(List.of(args));
         Path errors = dir.resolve("node.err");
-        Process node = new ProcessBuilder("node", "interop/search.mjs", store().toString(), "events", queryFile.toString(), "10")
-                .redirectError(errors.toFile()).start();
+        Process node = new ProcessBuilder(command).redirectError(errors.toFile()).start();
         String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(node.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, node.exitValue(), "node failed: " + Files.readString(errors));
+        assertEquals(0, node.exitValue(), "node " + script + " failed: " + Files.readString(errors));
         return JSON.readTree(out);
     }
 

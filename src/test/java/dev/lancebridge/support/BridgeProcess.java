@@ -87,7 +87,11 @@ public final class BridgeProcess implements AutoCloseable {
     }
 
     private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + port + path);
+        return URI.create(url(path));
+    }
+
+    public String url(String path) {
+        return "http://127.0.0.1:" + port + path;
     }
 
     public long pid() {

@@ -1,0 +1,45 @@
+package dev.lancebridge.api;
+
+import dev.lancebridge.search.SearchRequest;
+import dev.lancebridge.search.SearchService;
+import dev.lancebridge.search.TableInfo;
+import io.smallrye.common.annotation.Blocking;
+import org.eclipse.microprofile.graphql.Description;
+import org.eclipse.microprofile.graphql.GraphQLApi;
+import org.eclipse.microprofile.graphql.Name;
+import org.eclipse.microprofile.graphql.Query;
+
+import java.util.List;
+
+/** GraphQL at {@code /graphql}: the REST model under the same names, the same searches, the same hits. */
+@GraphQLApi
+@Blocking
+public class TablesGraphQlApi {
+
+    private final SearchService search;
+
+    public TablesGraphQlApi(SearchService search) {
+        this.search = search;
+    }
+
+    @Query("tables")
+    @Description("Every table")
+    public List<TableInfo> tables() {
+        return search.tables().stream().map(search::describe).toList();
+    }
+
+    @Query("table")
+    @Description("One table, by name")
+    public TableInfo table(@Name("name") String name) {
+        return search.describe(name);
+    }
+
+    @Query("search")
+    @Description("Vector (default), full-text or hybrid search; the best hits first")
+    public List<Hit> search(@Name("table") String table, @Name("query") String query, @Name("vector") List<Float> vector,
+                            @Name("k") Integer k, @Name("filter") String filter, @Name("columns") List<String> columns,
+                            @Name("mode") String mode, @Name("version") Long version) {
+        return search.search(table, new SearchRequest(query, vector, k, filter, columns, null, mode, version, null, null))
+                .hits().stream().map(Hit::of).toList();
+    }
+}

@@ -1,0 +1,7 @@
+package dev.lancebridge.search;
+
+import java.util.List;
+
+/** An export of rows: matching {@code filter}, the given columns (default all but the vector), paged, at a version. */
+public record RowsRequest(String filter, List<String> columns, Long limit, Long offset, Long version) {
+}

@@ -1,0 +1,43 @@
+package dev.lancebridge.store;
+
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.lance.Dataset;
+import org.lance.ipc.LanceScanner;
+
+/**
+ * A scan opened and planned (its filter parsed, its schema known) but not yet read: errors in the
+ * request surface before a response starts streaming. Close it when done.
+ */
+public final class OpenScan implements AutoCloseable {
+
+    private final Dataset dataset;
+    private final LanceScanner scanner;
+    private final ArrowReader reader;
+
+    OpenScan(Dataset dataset, LanceScanner scanner, ArrowReader reader) {
+        this.dataset = dataset;
+        this.scanner = scanner;
+        this.reader = reader;
+    }
+
+    public ArrowReader reader() {
+        return reader;
+    }
+
+    /** The table version being read. */
+    public long version() {
+        return dataset.version();
+    }
+
+    @Override
+    public void close() {
+        try {
+            reader.close();
+            scanner.close();
+        } catch (Exception e) {
+            throw new StoreException("closing a scan failed: " + e.getMessage(), e);
+        } finally {
+            dataset.close();
+        }
+    }
+}
