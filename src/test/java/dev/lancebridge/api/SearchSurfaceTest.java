@@ -76,6 +76,16 @@ class SearchSurfaceTest {
     }
 
     @Test
+    void prefilterFalseFiltersOnlyTheTopK() {
+        // the deerhound is the nearest row; api-7 is not among the 3 nearest of the whole table
+        String search = "{\"query\": \"a large dog bred for hunting\", \"k\": 3, \"filter\": \"id = 'api-7'\"";
+        given().contentType(ContentType.JSON).body(search + "}").post("/tables/events/search").then().statusCode(200)
+                .body("hits.id", contains("api-7"));
+        given().contentType(ContentType.JSON).body(search + ", \"prefilter\": false}").post("/tables/events/search")
+                .then().statusCode(200).body("hits", hasSize(0));
+    }
+
+    @Test
     void requestErrorsNameTheProblem() {
         expect400("{\"query\": \"x\", \"columns\": [\"nope\"]}", "unknown column 'nope'");
         expect400("{\"query\": \"x\", \"mode\": \"psychic\"}", "unknown mode 'psychic'");
