@@ -1,5 +1,6 @@
 package dev.lancebridge.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -47,6 +48,17 @@ public interface BridgeConfig {
         /** Directory that holds one {@code <table>.lance} dataset per table, plus {@code _bridge/} state. */
         @WithDefault("data")
         Path path();
+
+        /**
+         * Native memory Lance may use to cache index pages, shared by all tables. Lance's own
+         * default (6 GiB) would let RSS grow far past a container limit.
+         */
+        @WithDefault("256M")
+        MemorySize indexCache();
+
+        /** Native memory Lance may use to cache manifests and file metadata (Lance's default: 1 GiB). */
+        @WithDefault("64M")
+        MemorySize metadataCache();
     }
 
     interface Ingest {

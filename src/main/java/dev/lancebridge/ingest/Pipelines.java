@@ -59,7 +59,7 @@ public class Pipelines {
             String durable = JetStreamSetup.ensureConsumer(jsm, name, table, config.ingest());
             LanceTable lanceTable = store.open(name, embedder.dimension(), embedder.model());
             TablePipeline pipeline = new TablePipeline(name, subscribe(table.stream(), durable), normalizer,
-                    embedStage, lanceTable, new DeadLetters(nats.jetStream(), name), config.ingest());
+                    embedStage, lanceTable::commit, new DeadLetters(nats.jetStream(), name), config.ingest());
             pipeline.start();
             pipelines.put(name, pipeline);
             LOG.infof("table %s: %s on %s -> %s (%d rows)", name, table.stream(), table.subjects(),

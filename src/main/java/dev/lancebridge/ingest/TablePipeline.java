@@ -43,7 +43,7 @@ final class TablePipeline {
     private final JetStreamSubscription subscription;
     private final Normalizer normalizer;
     private final EmbedStage embedStage;
-    private final LanceTable store;
+    private final Committer store;
     private final DeadLetters deadLetters;
     private final BridgeConfig.Ingest settings;
     private final ExecutorService fetchThread;
@@ -60,8 +60,14 @@ final class TablePipeline {
     private volatile Duration fetchDelay = Duration.ZERO;
     private Cancellable flow;
 
+    /** The write step: one commit of a batch to the table's single writer ({@link LanceTable#commit} in production). */
+    @FunctionalInterface
+    interface Committer {
+        CommitStats commit(List<Normalized> changes);
+    }
+
     TablePipeline(String table, JetStreamSubscription subscription, Normalizer normalizer, EmbedStage embedStage,
-                  LanceTable store, DeadLetters deadLetters, BridgeConfig.Ingest settings) {
+                  Committer store, DeadLetters deadLetters, BridgeConfig.Ingest settings) {
         this.table = table;
         this.subscription = subscription;
         this.normalizer = normalizer;

@@ -25,17 +25,23 @@ public class LanceStore implements AutoCloseable {
 
     private final Path root;
     private final BufferAllocator allocator = new RootAllocator();
-    private final Session session = Session.create();
+    private final Session session;
     private final Map<String, LanceTable> tables = new ConcurrentHashMap<>();
     private boolean closed;
 
     @Inject
     public LanceStore(BridgeConfig config) {
-        this(config.store().path());
+        this(config.store().path(), config.store().indexCache().asLongValue(), config.store().metadataCache().asLongValue());
     }
 
+    /** A store with the default cache bounds (tests, tools). */
     public LanceStore(Path root) {
+        this(root, 256L << 20, 64L << 20);
+    }
+
+    public LanceStore(Path root, long indexCacheBytes, long metadataCacheBytes) {
         this.root = root.toAbsolutePath();
+        this.session = Session.create(indexCacheBytes, metadataCacheBytes);
     }
 
     public Path root() {

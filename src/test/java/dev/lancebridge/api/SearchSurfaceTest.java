@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import static dev.lancebridge.support.Api.expect400;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
@@ -96,10 +97,6 @@ class SearchSurfaceTest {
         given().get("/q/health/ready").then().statusCode(200);
     }
 
-    private static void expect400(String body, String detail) {
-        given().contentType(ContentType.JSON).body(body).post("/tables/events/search").then()
-                .statusCode(400).body("error", equalTo("invalid search")).body("detail", containsString(detail));
-    }
 
     @Test
     void fullTextRanksByTheWords() {

@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * The benchmark harness: the packaged bridge against its raw building blocks and its peer
  * (LanceDB's Node SDK), every figure as a pair measured in the same run, on WordNet glosses.
- * {@code bench/run [--quick] [--only ingest|freshness|search|soak]}; writes {@code bench/results/latest.{json,md,png}}.
+ * {@code bench/run [--quick] [--only ingest|freshness|search|soak]}; writes {@code bench/results/latest.{json,md,png}}
+ * ({@code latest-<step>.*} for a single step).
  */
 public final class Bench {
 
@@ -56,7 +57,8 @@ public final class Bench {
         step("search", () -> new SearchFigures(this).run());
         step("soak", () -> new SoakFigures(this).run());
         results.json.put("duration_s", Math.round((System.nanoTime() - start) / 1e9));
-        results.write(Path.of("bench", "results"));
+        // a partial run must not overwrite the full one that the README shows
+        results.write(Path.of("bench", "results"), only == null ? "latest" : "latest-" + only);
     }
 
     private interface Step {

@@ -68,9 +68,10 @@ final class Results {
         series.computeIfAbsent(panel, p -> new LinkedHashMap<>()).put(name, millis);
     }
 
-    void write(Path dir) throws Exception {
+    /** Writes {@code <stem>.json}, {@code <stem>.md} and {@code <stem>.png} into {@code dir}. */
+    void write(Path dir, String stem) throws Exception {
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("latest.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json));
+        Files.writeString(dir.resolve(stem + ".json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json));
         StringBuilder md = new StringBuilder("| figure | bridge | same-run reference | ratio | what limits it |\n|---|---|---|---|---|\n");
         rows.forEach(row -> md.append("| ").append(String.join(" | ", row)).append(" |\n"));
         ObjectNode machine = (ObjectNode) json.get("machine");
@@ -79,8 +80,10 @@ final class Results {
                 .append(" (").append(machine.path("cores").asInt()).append(" cores, ").append(machine.path("memory_gib").asText())
                 .append(" GiB), ").append(machine.path("java").asText()).append(", nats-server ")
                 .append(machine.path("nats_server").asText()).append(".\n");
-        Files.writeString(dir.resolve("latest.md"), md.toString());
-        Charts.write(dir.resolve("latest.png"), series);
+        Files.writeString(dir.resolve(stem + ".md"), md.toString());
+        if (!series.isEmpty()) {
+            Charts.write(dir.resolve(stem + ".png"), series);
+        }
         System.out.println(md);
     }
 

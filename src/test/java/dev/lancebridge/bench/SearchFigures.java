@@ -3,7 +3,9 @@ package dev.lancebridge.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lancebridge.embed.InProcessEmbedder;
 import dev.lancebridge.store.LanceStore;
+import dev.lancebridge.search.ArrowIpc;
 import dev.lancebridge.store.LanceTable;
+import dev.lancebridge.store.ScanRequest;
 import dev.lancebridge.store.TableSchema;
 import dev.lancebridge.support.BridgeProcess;
 
@@ -71,6 +73,19 @@ final class SearchFigures {
                 http.add(ms);
             }
         }
+        List<Double> httpArrow = new ArrayList<>();
+        for (int i = 0; i < count + 20; i++) {
+            String body = "{\"vector\": " + Results.JSON.writeValueAsString(queries.get(i % count)) + ", \"k\": 10}";
+            long start = System.nanoTime();
+            long rows = ArrowCount.rows(bridge.stream("POST", "/tables/events/search", body, ArrowIpc.MEDIA_TYPE)).rows();
+            double ms = (System.nanoTime() - start) / 1e6;
+            if (rows != 10) {
+                throw new IllegalStateException("Arrow search answered " + rows + " rows");
+            }
+            if (i >= 20) {
+                httpArrow.add(ms);
+            }
+        }
         List<Double> inProcess = new ArrayList<>();
         try (LanceStore reader = new LanceStore(store)) {
             LanceTable table = reader.open("events", 384, InProcessEmbedder.MODEL);
@@ -88,15 +103,63 @@ final class SearchFigures {
         bench.results.latency("search_http_json_" + size, "search " + size + " rows, HTTP JSON (k=10)", httpStats,
                 "same search in-process on the Lance dataset", inProcessStats,
                 "brute force over " + size + " vectors (no index until issue 7); HTTP + JSON adds the rest");
+        bench.results.latency("search_http_arrow_" + size, "search " + size + " rows, HTTP Arrow IPC (k=10)", Stats.of(httpArrow),
+                "same search in-process on the Lance dataset", inProcessStats, "as JSON, minus JSON encoding");
+        export(bridge, store, size);
         if (node != null) {
             bench.results.latency("search_in_process_vs_lancedb_node_" + size, "search " + size + " rows, in-process Lance (Java)",
                     inProcessStats, "LanceDB Node SDK, same table and queries", Stats.of(node), "same engine; JNI vs N-API");
         }
         bench.results.sample("Search latency, k=10", "HTTP JSON " + size, http);
+        bench.results.sample("Search latency, k=10", "HTTP Arrow " + size, httpArrow);
         bench.results.sample("Search latency, k=10", "in-process " + size, inProcess);
         if (node != null) {
             bench.results.sample("Search latency, k=10", "LanceDB Node " + size, node);
         }
+    }
+
+    /** The whole table (every column, vectors included) exported as Arrow over HTTP, vs read in-process; RSS watched. */
+    private void export(BridgeProcess bridge, Path store, String size) throws Exception {
+        long rssBefore = bridge.rssMiB();
+        long[] peak = {rssBefore};
+        Thread watcher = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                peak[0] = Math.max(peak[0], bridge.rssMiB());
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        watcher.start();
+        long start = System.nanoTime();
+        ArrowCount http = ArrowCount.rows(bridge.stream("GET", "/tables/events/rows?columns=text,vector,subject,stream_seq",
+                null, ArrowIpc.MEDIA_TYPE));
+        double httpSeconds = (System.nanoTime() - start) / 1e9;
+        watcher.interrupt();
+        watcher.join();
+        long inProcessRows;
+        start = System.nanoTime();
+        try (LanceStore reader = new LanceStore(store)) {
+            LanceTable table = reader.open("events", 384, InProcessEmbedder.MODEL);
+            inProcessRows = table.scan(new ScanRequest(null, null, Long.MAX_VALUE, 0, null,
+                    List.of("text", "vector", "subject", "stream_seq"), true, null, null, null), (arrow, version) -> {
+                        long rows = 0;
+                        while (arrow.loadNextBatch()) {
+                            rows += arrow.getVectorSchemaRoot().getRowCount();
+                        }
+                        return rows;
+                    });
+        }
+        double inProcessSeconds = (System.nanoTime() - start) / 1e9;
+        if (http.rows() != inProcessRows) {
+            throw new IllegalStateException("export gave " + http.rows() + " rows, the table has " + inProcessRows);
+        }
+        bench.results.pair("export_arrow_" + size, "export " + size + " rows as Arrow over HTTP (" + String.format("%.0f MB, %.0f MB/s",
+                        http.bytes() / 1e6, http.bytes() / 1e6 / httpSeconds) + "; bridge RSS " + rssBefore + " → peak " + peak[0] + " MiB)",
+                http.rows() / httpSeconds, "rows/s", "the same scan read in-process", inProcessRows / inProcessSeconds, "rows/s",
+                "batches stream from the scanner to the socket; RSS must not grow with the table");
     }
 
     /** LanceDB's Node SDK timing the same queries on the same table; null when the SDK is not installed. */

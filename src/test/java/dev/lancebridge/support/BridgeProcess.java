@@ -86,6 +86,20 @@ public final class BridgeProcess implements AutoCloseable {
         return JSON.readTree(HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body());
     }
 
+    /** A request's raw answer body, asking for {@code accept}; fails on a non-200 status. */
+    public java.io.InputStream stream(String method, String path, String body, String accept) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).header("Accept", accept);
+        if (body != null) {
+            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+        }
+        HttpResponse<java.io.InputStream> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        if (response.statusCode() != 200) {
+            throw new IOException(method + " " + path + " answered " + response.statusCode() + ": "
+                    + new String(response.body().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return response.body();
+    }
+
     private URI uri(String path) {
         return URI.create(url(path));
     }

@@ -1,0 +1,188 @@
+package dev.lancebridge.ingest;
+
+import dev.lancebridge.config.BridgeConfig;
+import dev.lancebridge.dev.LocalNatsServer;
+import dev.lancebridge.embed.EmbedStage;
+import dev.lancebridge.embed.Embedder;
+import dev.lancebridge.normalize.Normalizer;
+import dev.lancebridge.store.LanceStore;
+import dev.lancebridge.store.LanceTable;
+import dev.lancebridge.store.StoreException;
+import dev.lancebridge.support.Events;
+import io.nats.NatsServerRunner;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.Nats;
+import io.nats.client.PullSubscribeOptions;
+import io.nats.client.api.MessageInfo;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The store failing to commit (disk full, store unwritable) is transient: the batch is naked
+ * with backoff and retried, never dead-lettered early; only events that used up their
+ * deliveries are dead-lettered. Real nats-server, real Lance table, a commit step that fails.
+ */
+class CommitFailureTest {
+
+    private static final int DIM = 4;
+
+    @TempDir
+    Path dir;
+    private NatsServerRunner server;
+    private Connection nats;
+    private LanceStore store;
+    private LanceTable table;
+    private TablePipeline pipeline;
+    private final AtomicInteger failuresLeft = new AtomicInteger();
+    private final AtomicInteger failures = new AtomicInteger();
+
+    @BeforeEach
+    void start() throws Exception {
+        server = LocalNatsServer.start(dir.resolve("nats"), null);
+        nats = Nats.connect(server.getURI());
+        JetStreamManagement jsm = nats.jetStreamManagement();
+        BridgeConfig.Table declared = new TestTable();
+        BridgeConfig.Ingest ingest = new TestIngest();
+        JetStreamSetup.ensureDeadLetterStream(jsm);
+        JetStreamSetup.ensureStream(jsm, declared.stream(), declared.subjects());
+        String durable = JetStreamSetup.ensureConsumer(jsm, "events", declared, ingest);
+        store = new LanceStore(dir.resolve("store"));
+        table = store.open("events", DIM, "test-model");
+        TablePipeline.Committer flaky = changes -> {
+            if (failuresLeft.getAndDecrement() > 0) {
+                failures.incrementAndGet();
+                throw new StoreException("injected: no space left on device", new java.io.IOException("ENOSPC"));
+            }
+            return table.commit(changes);
+        };
+        pipeline = new TablePipeline("events", nats.jetStream().subscribe(null, PullSubscribeOptions.bind("EVENTS", durable)),
+                new Normalizer(DIM), new EmbedStage(new NoEmbedder()), flaky, new DeadLetters(nats.jetStream(), "events"), ingest);
+        pipeline.start();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        pipeline.stop(Duration.ofSeconds(10));
+        store.close();
+        nats.close();
+        server.close();
+    }
+
+    private void publish(int count) throws java.io.IOException {
+        for (int i = 0; i < count; i++) {
+            Events.publish(nats.jetStream(), "events.cf", "{\"id\": \"cf-" + i + "\", \"text\": \"event " + i + "\", \"vector\": [1, " + i + ", 0, 0]}");
+        }
+    }
+
+    @Test
+    void failedCommitsAreRetriedUntilTheyHoldAndNothingIsDeadLettered() throws Exception {
+        failuresLeft.set(2);
+        publish(5);
+        await().atMost(Duration.ofSeconds(30)).until(() -> table.countRows(null) == 5);
+        assertEquals(2, failures.get());
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            var info = nats.jetStreamManagement().getConsumerInfo("EVENTS", "bridge-events");
+            return info.getNumAckPending() == 0 && info.getNumPending() == 0;
+        });
+        assertTrue(letters().isEmpty(), "a store failure is not poison");
+    }
+
+    @Test
+    void eventsThatUseUpTheirDeliveriesAreDeadLetteredNotDropped() throws Exception {
+        failuresLeft.set(Integer.MAX_VALUE);
+        publish(3);
+        await().atMost(Duration.ofSeconds(30)).until(() -> letters().size() == 3);
+        for (MessageInfo letter : letters()) {
+            assertEquals("RETRIES_EXHAUSTED", letter.getHeaders().getFirst(DeadLetters.ERROR));
+            assertTrue(letter.getHeaders().getFirst(DeadLetters.ERROR_DETAIL).contains("no space left on device"));
+        }
+        assertEquals(0, table.countRows(null));
+        assertTrue(failures.get() >= 3, "each of the 3 deliveries was a commit attempt, got " + failures.get());
+    }
+
+    private List<MessageInfo> letters() throws Exception {
+        if (nats.jetStreamManagement().getStreamInfo(JetStreamSetup.DEAD_LETTER_STREAM).getStreamState().getMsgCount() == 0) {
+            return List.of();
+        }
+        return Events.all(nats.jetStreamManagement(), JetStreamSetup.DEAD_LETTER_STREAM);
+    }
+
+    private static final class TestTable implements BridgeConfig.Table {
+        @Override
+        public String stream() {
+            return "EVENTS";
+        }
+
+        @Override
+        public List<String> subjects() {
+            return List.of("events.>");
+        }
+    }
+
+    private static final class TestIngest implements BridgeConfig.Ingest {
+        @Override
+        public int batchSize() {
+            return 10;
+        }
+
+        @Override
+        public Duration batchWait() {
+            return Duration.ofMillis(50);
+        }
+
+        @Override
+        public int maxAckPending() {
+            return 100;
+        }
+
+        @Override
+        public Duration ackWait() {
+            return Duration.ofSeconds(5);
+        }
+
+        @Override
+        public int maxDeliver() {
+            return 3;
+        }
+
+        @Override
+        public Duration retryDelay() {
+            return Duration.ofMillis(100);
+        }
+
+        @Override
+        public Duration maxRetryDelay() {
+            return Duration.ofMillis(400);
+        }
+    }
+
+    /** The events carry their vectors: the model must not be called. */
+    private static final class NoEmbedder implements Embedder {
+        @Override
+        public String model() {
+            return "test-model";
+        }
+
+        @Override
+        public int dimension() {
+            return DIM;
+        }
+
+        @Override
+        public List<float[]> embed(List<String> texts) {
+            throw new AssertionError("the embedder was called for events that carry vectors");
+        }
+    }
+}
