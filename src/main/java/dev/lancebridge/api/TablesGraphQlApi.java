@@ -38,8 +38,8 @@ public class TablesGraphQlApi {
     @Description("Vector (default), full-text or hybrid search; the best hits first")
     public List<Hit> search(@Name("table") String table, @Name("query") String query, @Name("vector") List<Float> vector,
                             @Name("k") Integer k, @Name("filter") String filter, @Name("columns") List<String> columns,
-                            @Name("mode") String mode, @Name("version") Long version) {
-        return search.search(table, new SearchRequest(query, vector, k, filter, columns, null, mode, version, null, null))
+                            @Name("mode") String mode, @Name("version") Long version, @Name("tag") String tag) {
+        return search.search(table, new SearchRequest(query, vector, k, filter, columns, null, mode, version, tag, null, null))
                 .hits().stream().map(Hit::of).toList();
     }
 }

@@ -7,6 +7,7 @@ import dev.lancebridge.search.SearchResult;
 import dev.lancebridge.search.SearchService;
 import dev.lancebridge.search.StreamedAnswer;
 import dev.lancebridge.search.TableInfo;
+import dev.lancebridge.store.TagInfo;
 import dev.lancebridge.store.VersionInfo;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.Consumes;
@@ -62,6 +63,23 @@ public class TablesResource {
         return search.versions(table);
     }
 
+    @GET
+    @Path("/{table}/tags")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Named versions of a table")
+    public List<TagInfo> tags(@PathParam("table") String table) {
+        return search.tags(table);
+    }
+
+    @POST
+    @Path("/{table}/tags")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Name a version ({\"name\", \"version\"}; the latest when version is absent)")
+    public Response tag(@PathParam("table") String table, TagInfo request) {
+        return Response.status(Response.Status.CREATED).entity(search.tag(table, request)).build();
+    }
+
     @POST
     @Path("/{table}/search")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -87,8 +105,8 @@ public class TablesResource {
     public Response rows(@PathParam("table") String table, @QueryParam("filter") String filter,
                          @Parameter(description = "comma-separated column names") @QueryParam("columns") String columns,
                          @QueryParam("limit") Long limit, @QueryParam("offset") Long offset,
-                         @QueryParam("version") Long version) {
-        return stream(search.rows(table, new RowsRequest(filter, split(columns), limit, offset, version), false),
+                         @QueryParam("version") Long version, @QueryParam("tag") String tag) {
+        return stream(search.rows(table, new RowsRequest(filter, split(columns), limit, offset, version, tag), false),
                 MediaType.APPLICATION_JSON);
     }
 
@@ -98,8 +116,9 @@ public class TablesResource {
     @Operation(summary = "Export rows as an Arrow IPC stream")
     public Response rowsArrow(@PathParam("table") String table, @QueryParam("filter") String filter,
                               @QueryParam("columns") String columns, @QueryParam("limit") Long limit,
-                              @QueryParam("offset") Long offset, @QueryParam("version") Long version) {
-        return stream(search.rows(table, new RowsRequest(filter, split(columns), limit, offset, version), true),
+                              @QueryParam("offset") Long offset, @QueryParam("version") Long version,
+                              @QueryParam("tag") String tag) {
+        return stream(search.rows(table, new RowsRequest(filter, split(columns), limit, offset, version, tag), true),
                 ArrowIpc.MEDIA_TYPE);
     }
 

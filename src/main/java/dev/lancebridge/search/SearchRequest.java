@@ -11,14 +11,15 @@ import java.util.List;
  * @param prefilter apply the filter before the top k is taken (default true)
  * @param mode      {@code vector} (default), {@code fulltext} or {@code hybrid}
  * @param version   answer from this table version (time travel); default the latest
+ * @param tag       answer from the version this tag names (instead of {@code version})
  * @param nprobes   IVF partitions to probe (used once a vector index exists)
  * @param ef        HNSW search breadth (used once a vector index exists)
  */
 public record SearchRequest(String query, List<Float> vector, Integer k, String filter, List<String> columns,
-                            Boolean prefilter, String mode, Long version, Integer nprobes, Integer ef) {
+                            Boolean prefilter, String mode, Long version, String tag, Integer nprobes, Integer ef) {
 
     /** A vector search with defaults for everything else. */
     public static SearchRequest of(String query, List<Float> vector, Integer k, String filter) {
-        return new SearchRequest(query, vector, k, filter, null, null, null, null, null, null);
+        return new SearchRequest(query, vector, k, filter, null, null, null, null, null, null, null);
     }
 }

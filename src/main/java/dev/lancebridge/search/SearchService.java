@@ -8,6 +8,7 @@ import dev.lancebridge.store.OpenScan;
 import dev.lancebridge.store.ScanRequest;
 import dev.lancebridge.store.TableSchema;
 import dev.lancebridge.store.TableStats;
+import dev.lancebridge.store.TagInfo;
 import dev.lancebridge.store.VersionInfo;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -92,11 +93,8 @@ public class SearchService {
         if (limit < 0 || offset < 0) {
             throw new InvalidSearchException("'limit' and 'offset' must not be negative");
         }
-        if (request.version() != null && request.version() < 1) {
-            throw new InvalidSearchException("'version' must be a table version (1 or more), got " + request.version());
-        }
         ScanRequest scan = new ScanRequest(null, null, limit, offset, blankToNull(request.filter()),
-                columns(request.columns()), true, request.version(), null, null);
+                columns(request.columns()), true, version(table, request.version(), request.tag()), null, null);
         return stream(table, scan, "rows", arrow);
     }
 
@@ -169,9 +167,7 @@ public class SearchService {
         if (request.nprobes() != null && request.nprobes() < 1 || request.ef() != null && request.ef() < 1) {
             throw new InvalidSearchException("'nprobes' and 'ef' must be positive");
         }
-        if (request.version() != null && request.version() < 1) {
-            throw new InvalidSearchException("'version' must be a table version (1 or more), got " + request.version());
-        }
+        Long version = version(table, request.version(), request.tag());
         String query = blankToNull(request.query());
         float[] vector = null;
         switch (mode) {
@@ -198,7 +194,30 @@ public class SearchService {
             }
         }
         return new Plan(mode, vector, query, k, blankToNull(request.filter()), columns(request.columns()),
-                request.prefilter() == null || request.prefilter(), request.version(), request.nprobes(), request.ef());
+                request.prefilter() == null || request.prefilter(), version, request.nprobes(), request.ef());
+    }
+
+    /** The version to read: given, named by a tag, or null for the latest. */
+    private Long version(LanceTable table, Long version, String tag) {
+        if (version != null && tag != null) {
+            throw new InvalidSearchException("give either 'version' or 'tag', not both");
+        }
+        if (version != null && version < 1) {
+            throw new InvalidSearchException("'version' must be a table version (1 or more), got " + version);
+        }
+        return tag == null ? version : read(() -> table.versionOf(tag));
+    }
+
+    public List<TagInfo> tags(String name) {
+        return table(name).tags();
+    }
+
+    public TagInfo tag(String name, TagInfo request) {
+        if (request == null || request.name() == null || !request.name().matches("[A-Za-z0-9._-]{1,100}")) {
+            throw new InvalidSearchException("a tag needs a 'name' of letters, digits, '.', '_' or '-' (at most 100)");
+        }
+        Long version = request.version() > 0 ? request.version() : null;
+        return read(() -> table(name).tag(request.name(), version));
     }
 
     /** The query vector: the given one (checked) or the embedding of {@code query}. */

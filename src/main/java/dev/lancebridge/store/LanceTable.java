@@ -383,6 +383,38 @@ public final class LanceTable implements AutoCloseable {
         }
     }
 
+    /** Names {@code version} (the latest when null) {@code name}; through the writer, like every change. */
+    public synchronized TagInfo tag(String name, Long version) {
+        long target = version == null ? latest.latestVersion() : version;
+        if (tags().stream().anyMatch(tag -> tag.name().equals(name))) {
+            throw new IllegalArgumentException("table '" + this.name + "' already has a tag '" + name + "'");
+        }
+        try {
+            latest.tags().create(name, target);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("cannot tag version " + target + " of table '" + this.name + "' as '"
+                    + name + "': " + e.getMessage(), e);
+        }
+        return new TagInfo(name, target);
+    }
+
+    /** Every tag, by name. */
+    public List<TagInfo> tags() {
+        try (Dataset dataset = openLatest()) {
+            return dataset.tags().list().stream()
+                    .map(tag -> new TagInfo(tag.getName(), tag.getVersion()))
+                    .sorted(java.util.Comparator.comparing(TagInfo::name))
+                    .toList();
+        }
+    }
+
+    /** The version a tag names. */
+    public long versionOf(String tag) {
+        return tags().stream().filter(t -> t.name().equals(tag)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("table '" + name + "' has no tag '" + tag + "'"))
+                .version();
+    }
+
     /** Every committed version, oldest first. */
     public List<VersionInfo> versions() {
         try (Dataset dataset = openLatest()) {

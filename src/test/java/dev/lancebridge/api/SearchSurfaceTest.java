@@ -146,6 +146,23 @@ class SearchSurfaceTest {
                 .post("/tables/events/search").then().statusCode(200).body("hits[0].text", equalTo("the new wording"));
         given().get("/tables/events/versions").then().statusCode(200)
                 .body("version", hasItem((int) before)).body("committedAt", everyItem(notNullValue()));
+
+        // a tag names that version: search and export by name
+        given().contentType(ContentType.JSON).body("{\"name\": \"before-rewording\", \"version\": " + before + "}")
+                .post("/tables/events/tags").then().statusCode(201)
+                .body("name", equalTo("before-rewording")).body("version", equalTo((int) before));
+        given().get("/tables/events/tags").then().statusCode(200).body("name", hasItem("before-rewording"));
+        given().contentType(ContentType.JSON).body(search + ", \"tag\": \"before-rewording\"}")
+                .post("/tables/events/search").then().statusCode(200)
+                .body("version", equalTo((int) before)).body("hits[0].text", equalTo("the old wording"));
+        given().queryParam("filter", "id = 'tt-1'").queryParam("tag", "before-rewording").get("/tables/events/rows")
+                .then().statusCode(200).body("rows[0].text", equalTo("the old wording"));
+        given().contentType(ContentType.JSON).body("{\"name\": \"before-rewording\"}").post("/tables/events/tags")
+                .then().statusCode(400).body("detail", containsString("already has a tag 'before-rewording'"));
+        given().contentType(ContentType.JSON).body("{\"name\": \"bad name!\"}").post("/tables/events/tags")
+                .then().statusCode(400);
+        expect400(search + ", \"tag\": \"no-such-tag\"}", "has no tag 'no-such-tag'");
+        expect400(search + ", \"tag\": \"before-rewording\", \"version\": 1}", "either 'version' or 'tag'");
     }
 
     @Test
