@@ -59,6 +59,11 @@ public final class LanceTable implements AutoCloseable {
     private final String model;
     private final Tombstones tombstones;
     private Dataset latest;
+    /** The latest version the writer committed: searches read it through {@link #reader}. */
+    private volatile long committedVersion;
+    /** The latest version open for reading, shared by concurrent searches; guarded by {@code readers}. */
+    private SharedDataset reader;
+    private final Object readers = new Object();
 
     private LanceTable(String name, Path path, BufferAllocator allocator, Session session, Schema schema,
                        int dimension, String model, Tombstones tombstones, Dataset latest) {
@@ -71,6 +76,7 @@ public final class LanceTable implements AutoCloseable {
         this.model = model;
         this.tombstones = tombstones;
         this.latest = latest;
+        this.committedVersion = latest.version();
     }
 
     /** Opens {@code <storeDir>/<name>.lance}, creating an empty table if there is none. */
@@ -168,7 +174,8 @@ public final class LanceTable implements AutoCloseable {
                 updated = stats.numUpdatedRows();
                 skipped += rows.size() - inserted - updated;
             }
-            return new CommitStats(inserted, updated, deletions.size(), skipped, latest.version());
+            committedVersion = latest.version();
+            return new CommitStats(inserted, updated, deletions.size(), skipped, committedVersion);
         } catch (StoreException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -199,15 +206,21 @@ public final class LanceTable implements AutoCloseable {
 
     /** Rows in the latest version, optionally only those matching a SQL predicate. */
     public long countRows(String filter) {
-        try (Dataset dataset = openLatest()) {
-            return filter == null ? dataset.countRows() : dataset.countRows(filter);
+        SharedDataset shared = acquireLatest();
+        try {
+            return filter == null ? shared.dataset.countRows() : shared.dataset.countRows(filter);
+        } finally {
+            shared.release();
         }
     }
 
     /** Row count and version of the latest version, read together. */
     public TableStats stats() {
-        try (Dataset dataset = openLatest()) {
-            return new TableStats(dataset.countRows(), dataset.version());
+        SharedDataset shared = acquireLatest();
+        try {
+            return new TableStats(shared.dataset.countRows(), shared.dataset.version());
+        } finally {
+            shared.release();
         }
     }
 
@@ -243,12 +256,14 @@ public final class LanceTable implements AutoCloseable {
      * @throws IllegalArgumentException for a request the caller must fix
      */
     public OpenScan openScan(ScanRequest request) {
-        Dataset dataset = open(request.version());
+        SharedDataset shared = request.version() == null ? acquireLatest() : null;
+        Dataset dataset = shared != null ? shared.dataset : openVersion(request.version());
+        Runnable release = shared != null ? shared::release : dataset::close;
         List<String> columns;
         try {
             columns = project(dataset.getSchema(), request.columns());
         } catch (IllegalArgumentException e) {
-            dataset.close();
+            release.run();
             throw e;
         }
         LanceScanner scanner = null;
@@ -281,7 +296,7 @@ public final class LanceTable implements AutoCloseable {
             scanner = dataset.newScan(options.build());
             ArrowReader reader = scanner.scanBatches();
             reader.getVectorSchemaRoot(); // plans the scan: a bad filter fails here, not mid-stream
-            return new OpenScan(dataset, scanner, reader);
+            return new OpenScan(dataset.version(), scanner, reader, release);
         } catch (RuntimeException | java.io.IOException e) {
             try {
                 if (scanner != null) {
@@ -290,7 +305,7 @@ public final class LanceTable implements AutoCloseable {
             } catch (Exception ignored) {
                 // already failing
             }
-            dataset.close();
+            release.run();
             throw classify(e, request);
         }
     }
@@ -438,13 +453,46 @@ public final class LanceTable implements AutoCloseable {
     }
 
     private Dataset openLatest() {
-        return open(null);
+        return Dataset.open(allocator, path.toString(), readOptions(session));
     }
 
-    private Dataset open(Long version) {
-        if (version == null) {
-            return Dataset.open(allocator, path.toString(), readOptions(session));
+    /**
+     * The latest committed version, shared: opening a version costs a manifest read per query,
+     * so searches share one open handle until the writer commits a newer version.
+     */
+    private SharedDataset acquireLatest() {
+        synchronized (readers) {
+            if (reader == null || reader.dataset.version() != committedVersion) {
+                SharedDataset previous = reader;
+                reader = new SharedDataset(openLatest());
+                if (previous != null) {
+                    previous.release();
+                }
+            }
+            reader.users++;
+            return reader;
         }
+    }
+
+    /** A dataset handle closed when its last user, the table included, lets go. */
+    private final class SharedDataset {
+        final Dataset dataset;
+        int users = 1;
+
+        SharedDataset(Dataset dataset) {
+            this.dataset = dataset;
+        }
+
+        void release() {
+            synchronized (readers) {
+                if (--users == 0) {
+                    dataset.close();
+                }
+            }
+        }
+    }
+
+    private Dataset openVersion(long version) {
         try {
             return Dataset.open(allocator, path.toString(),
                     new ReadOptions.Builder().setSession(session).setVersion(version).build());
@@ -455,6 +503,12 @@ public final class LanceTable implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        synchronized (readers) {
+            if (reader != null) {
+                reader.release();
+                reader = null;
+            }
+        }
         latest.close();
         tombstones.close();
         allocator.close();

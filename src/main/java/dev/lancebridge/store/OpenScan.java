@@ -1,7 +1,6 @@
 package dev.lancebridge.store;
 
 import org.apache.arrow.vector.ipc.ArrowReader;
-import org.lance.Dataset;
 import org.lance.ipc.LanceScanner;
 
 /**
@@ -10,14 +9,16 @@ import org.lance.ipc.LanceScanner;
  */
 public final class OpenScan implements AutoCloseable {
 
-    private final Dataset dataset;
+    private final long version;
     private final LanceScanner scanner;
     private final ArrowReader reader;
+    private final Runnable releaseDataset;
 
-    OpenScan(Dataset dataset, LanceScanner scanner, ArrowReader reader) {
-        this.dataset = dataset;
+    OpenScan(long version, LanceScanner scanner, ArrowReader reader, Runnable releaseDataset) {
+        this.version = version;
         this.scanner = scanner;
         this.reader = reader;
+        this.releaseDataset = releaseDataset;
     }
 
     public ArrowReader reader() {
@@ -26,7 +27,7 @@ public final class OpenScan implements AutoCloseable {
 
     /** The table version being read. */
     public long version() {
-        return dataset.version();
+        return version;
     }
 
     @Override
@@ -37,7 +38,7 @@ public final class OpenScan implements AutoCloseable {
         } catch (Exception e) {
             throw new StoreException("closing a scan failed: " + e.getMessage(), e);
         } finally {
-            dataset.close();
+            releaseDataset.run();
         }
     }
 }
