@@ -64,10 +64,6 @@ public class LanceStore implements AutoCloseable {
         return Optional.ofNullable(tables.get(name));
     }
 
-    public Map<String, LanceTable> tables() {
-        return Map.copyOf(tables);
-    }
-
     /** True when the store directory exists and accepts new files. */
     public boolean writable() {
         return Files.isDirectory(root) && Files.isWritable(root);

@@ -100,10 +100,6 @@ final class Tombstones implements AutoCloseable {
         deletions.forEach(d -> deletedAt.merge(d.id(), d.streamSeq(), Math::max));
     }
 
-    int size() {
-        return deletedAt.size();
-    }
-
     @Override
     public void close() {
         dataset.close();
