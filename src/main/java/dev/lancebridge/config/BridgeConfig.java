@@ -59,6 +59,17 @@ public interface BridgeConfig {
         /** Native memory Lance may use to cache manifests and file metadata (Lance's default: 1 GiB). */
         @WithDefault("64M")
         MemorySize metadataCache();
+
+        /**
+         * How often each table is compacted and its old versions cleaned up. Every commit adds a
+         * version and fragments; left alone, a busy table becomes thousands of them.
+         */
+        @WithDefault("60s")
+        Duration maintenanceInterval();
+
+        /** How long old versions stay readable (time travel) before cleanup removes them; tagged versions stay. */
+        @WithDefault("1h")
+        Duration versionRetention();
     }
 
     interface Ingest {

@@ -14,6 +14,8 @@ import org.lance.Dataset;
 import org.lance.ReadOptions;
 import org.lance.Session;
 import org.lance.WriteParams;
+import org.lance.cleanup.CleanupPolicy;
+import org.lance.cleanup.RemovalStats;
 import org.lance.index.DistanceType;
 import org.lance.index.IndexParams;
 import org.lance.index.IndexType;
@@ -395,6 +397,31 @@ public final class LanceTable implements AutoCloseable {
             throw e;
         } catch (Exception e) {
             throw new StoreException("encoding rows of table '" + name + "' failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Compacts small fragments into large ones and removes versions older than {@code retention}
+     * (tagged versions are kept). Runs under the writer's lock, so it never races a commit; ingest
+     * waits for it.
+     */
+    public synchronized MaintenanceStats maintain(java.time.Duration retention) {
+        try {
+            int before = latest.getFragments().size();
+            latest.compact();
+            // compaction commits a version of its own: continue from the newest one
+            Dataset compacted = openLatest();
+            latest.close();
+            latest = compacted;
+            RemovalStats removed = latest.cleanupWithPolicy(CleanupPolicy.builder()
+                    .withBeforeTimestampMillis(System.currentTimeMillis() - retention.toMillis())
+                    .withErrorIfTaggedOldVersions(false) // keep tagged versions, clean the rest
+                    .build());
+            committedVersion = latest.version();
+            return new MaintenanceStats(before, latest.getFragments().size(), removed.getOldVersions(),
+                    removed.getBytesRemoved(), committedVersion);
+        } catch (RuntimeException e) {
+            throw new StoreException("maintenance of table '" + name + "' failed: " + e.getMessage(), e);
         }
     }
 

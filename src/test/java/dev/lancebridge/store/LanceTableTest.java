@@ -177,6 +177,32 @@ class LanceTableTest {
     }
 
     @Test
+    void maintenanceCompactsAndCleansUpWithoutChangingWhatIsStored() {
+        for (int i = 0; i < 30; i++) {
+            table.commit(List.of(row("m-" + i, "text " + i, i + 1)));
+        }
+        table.commit(List.of(new Deletion("m-3", 100), row("m-4", "updated", 101)));
+        long tagged = table.stats().version();
+        table.tag("keep-me", tagged);
+        table.commit(List.of(row("m-5", "after the tag", 102)));
+        MaintenanceStats stats = table.maintain(java.time.Duration.ZERO);
+        assertTrue(stats.fragmentsBefore() > 20, "one small fragment per commit before: " + stats.fragmentsBefore());
+        assertEquals(1, stats.fragmentsAfter());
+        assertTrue(stats.versionsRemoved() > 0, "old versions removed");
+        assertEquals(29, table.countRows(null));
+        assertEquals("updated", only("m-4").get("text"));
+        assertEquals(0, table.countRows("id = 'm-3'"));
+        // the tagged version survives cleanup and still answers
+        List<Map<String, Object>> old = table.rows(new ScanRequest(null, null, 100, 0, "id = 'm-5'",
+                TableSchema.SCALAR_COLUMNS, true, tagged, null, null));
+        assertEquals("text 5", old.get(0).get("text"));
+        // writes go on after maintenance, replays stay harmless
+        table.commit(List.of(row("m-30", "new", 200), row("m-4", "stale", 50)));
+        assertEquals(30, table.countRows(null));
+        assertEquals("updated", only("m-4").get("text"));
+    }
+
+    @Test
     void rowWithoutVectorIsRefusedAndNothingIsWritten() {
         Row missing = new Row("a", "t", null, null, "s", 1, 0);
         assertThrows(StoreException.class, () -> table.commit(List.of(missing)));
