@@ -63,6 +63,11 @@ public class SearchService {
         if (plan.mode == SearchMode.HYBRID) {
             return hybrid(table, plan);
         }
+        return run(table, plan);
+    }
+
+    /** A vector or full-text plan, run and read into hits. */
+    private SearchResult run(LanceTable table, Plan plan) {
         return read(() -> table.scan(plan.scan(), (reader, version) ->
                 new SearchResult(plan.mode.wire(), version, LanceTable.toMaps(reader))));
     }
@@ -122,13 +127,9 @@ public class SearchService {
 
     private SearchResult hybrid(LanceTable table, Plan plan) {
         int candidates = Math.max(plan.k * 2, 20);
-        Plan vector = plan.with(SearchMode.VECTOR, candidates);
-        SearchResult byVector = read(() -> table.scan(vector.scan(), (reader, version) ->
-                new SearchResult("vector", version, LanceTable.toMaps(reader))));
+        SearchResult byVector = run(table, plan.with(SearchMode.VECTOR, candidates));
         // the same version for both halves, even if a commit lands in between
-        Plan text = plan.with(SearchMode.FULLTEXT, candidates).at(byVector.version());
-        SearchResult byText = read(() -> table.scan(text.scan(), (reader, version) ->
-                new SearchResult("fulltext", version, LanceTable.toMaps(reader))));
+        SearchResult byText = run(table, plan.with(SearchMode.FULLTEXT, candidates).at(byVector.version()));
         Map<String, Map<String, Object>> fused = new LinkedHashMap<>();
         Map<String, Double> relevance = new HashMap<>();
         for (List<Map<String, Object>> ranking : List.of(byVector.hits(), byText.hits())) {

@@ -389,8 +389,7 @@ public final class LanceTable implements AutoCloseable {
      */
     public <T> T asArrow(List<Map<String, Object>> rows, List<String> columns, List<String> scores, long version,
                          ScanConsumer<T> consumer) {
-        List<String> typed = new ArrayList<>(List.of(TableSchema.ID));
-        columns.stream().filter(column -> !typed.contains(column)).forEach(typed::add);
+        List<String> typed = project(schema, columns);
         try (SingleBatchReader reader = new SingleBatchReader(allocator, RowsToArrow.of(schema, rows, typed, scores, allocator))) {
             return consumer.accept(reader, version);
         } catch (IllegalArgumentException | StoreException e) {

@@ -35,26 +35,38 @@ final class Corpus {
         List<String> texts = Glosses.load(Glosses.AVAILABLE);
         InProcessEmbedder embedder = new InProcessEmbedder(Runtime.getRuntime().availableProcessors());
         try {
-            embedder.embed(texts.subList(texts.size() - 500, texts.size())); // warm-up as long as the bridge's untimed first batch
-            long start = System.nanoTime();
-            List<float[]> timedVectors = new ArrayList<>(timed);
-            for (int from = 0; from < timed; from += 500) {
-                timedVectors.addAll(embedder.embed(texts.subList(from, Math.min(timed, from + 500))));
-            }
-            double rate = timed / ((System.nanoTime() - start) / 1e9);
+            Timed timedRun = time(embedder, texts.subList(texts.size() - 500, texts.size()), texts.subList(0, timed));
             Path cache = Path.of("target", "bench-cache", InProcessEmbedder.MODEL + "-" + embedded + ".f32");
             List<float[]> vectors = Files.exists(cache) ? read(cache, embedded) : null;
             if (vectors == null) {
-                vectors = new ArrayList<>(timedVectors);
-                for (int from = timed; from < embedded; from += 500) {
-                    vectors.addAll(embedder.embed(texts.subList(from, Math.min(embedded, from + 500))));
-                }
+                vectors = new ArrayList<>(timedRun.vectors());
+                vectors.addAll(time(embedder, List.of(), texts.subList(timed, embedded)).vectors());
                 write(cache, vectors);
             }
-            return new Corpus(texts, vectors, rate);
+            return new Corpus(texts, vectors, timedRun.textsPerSecond());
         } finally {
             embedder.close();
         }
+    }
+
+    /** Vectors of a timed embedding run, and its rate. */
+    record Timed(List<float[]> vectors, double textsPerSecond) {
+    }
+
+    /**
+     * Embeds {@code warmup} untimed (model load, JIT: the bridge's first batch is not timed
+     * either), then {@code texts} in batches of 500, as the bridge does, under the clock.
+     */
+    static Timed time(InProcessEmbedder embedder, List<String> warmup, List<String> texts) {
+        if (!warmup.isEmpty()) {
+            embedder.embed(warmup);
+        }
+        List<float[]> vectors = new ArrayList<>(texts.size());
+        long start = System.nanoTime();
+        for (int from = 0; from < texts.size(); from += 500) {
+            vectors.addAll(embedder.embed(texts.subList(from, Math.min(texts.size(), from + 500))));
+        }
+        return new Timed(vectors, texts.size() / ((System.nanoTime() - start) / 1e9));
     }
 
     String text(int i) {

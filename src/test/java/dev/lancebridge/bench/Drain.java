@@ -9,19 +9,19 @@ import dev.lancebridge.support.BridgeProcess;
  */
 record Drain(double eventsPerSecond, double seconds, long peakRssMiB) {
 
-    static Drain watch(Broker broker, BridgeProcess bridge, long total, long alreadyAcked) throws Exception {
+    static Drain watch(Broker broker, BridgeProcess bridge, long total) throws Exception {
         long firstAck = 0;
         long ackedAtFirst = 0;
         long peakRss = 0;
         long started = System.nanoTime();
         while (true) {
-            long acked = broker.acked(total) - alreadyAcked;
+            long acked = broker.acked(total);
             peakRss = Math.max(peakRss, bridge.rssMiB());
             if (firstAck == 0 && acked > 0) {
                 firstAck = System.nanoTime();
                 ackedAtFirst = acked;
             }
-            if (acked >= total - alreadyAcked) {
+            if (acked >= total) {
                 break;
             }
             if (System.nanoTime() - started > 1_800_000_000_000L) {
@@ -30,8 +30,7 @@ record Drain(double eventsPerSecond, double seconds, long peakRssMiB) {
             Thread.sleep(5);
         }
         long end = System.nanoTime();
-        double rate = ackedAtFirst >= total - alreadyAcked ? Double.NaN
-                : (total - alreadyAcked - ackedAtFirst) / ((end - firstAck) / 1e9);
+        double rate = ackedAtFirst >= total ? Double.NaN : (total - ackedAtFirst) / ((end - firstAck) / 1e9);
         return new Drain(rate, (end - started) / 1e9, peakRss);
     }
 }

@@ -41,7 +41,7 @@ final class IngestFigures {
                 Drain drain;
                 try (BridgeProcess bridge = BridgeProcess.start(broker.url(), bench.work.resolve("store-provided-" + batch),
                         bench.log("provided-" + batch), Map.of("BRIDGE_INGEST_BATCH_SIZE", Integer.toString(batch)))) {
-                    drain = Drain.watch(broker, bridge, provided, 0);
+                    drain = Drain.watch(broker, bridge, provided);
                 }
                 double rawFetchAck = rawFetchAck(broker, provided, batch);
                 String figure = "ingest, vectors provided, batch " + batch + " (" + provided + " events)";
@@ -62,7 +62,7 @@ final class IngestFigures {
             broker.publishAll("events.bench", events);
             Drain drain;
             try (BridgeProcess bridge = BridgeProcess.start(broker.url(), bench.work.resolve("store-embed"), bench.log("embed"))) {
-                drain = Drain.watch(broker, bridge, texts, 0);
+                drain = Drain.watch(broker, bridge, texts);
             }
             // the machine is shared: time the raw embedder on the same texts right before and right after
             double rawAfter = rawEmbedRate(bench.corpus.texts.subList(0, texts));
@@ -77,12 +77,7 @@ final class IngestFigures {
     private static double rawEmbedRate(List<String> texts) {
         InProcessEmbedder embedder = new InProcessEmbedder(Runtime.getRuntime().availableProcessors());
         try {
-            embedder.embed(texts.subList(0, Math.min(500, texts.size()))); // warm-up as long as the bridge's first batch
-            long start = System.nanoTime();
-            for (int from = 0; from < texts.size(); from += 500) {
-                embedder.embed(texts.subList(from, Math.min(texts.size(), from + 500)));
-            }
-            return texts.size() / ((System.nanoTime() - start) / 1e9);
+            return Corpus.time(embedder, texts.subList(0, Math.min(500, texts.size())), texts).textsPerSecond();
         } finally {
             embedder.close();
         }

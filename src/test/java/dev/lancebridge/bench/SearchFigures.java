@@ -44,7 +44,7 @@ final class SearchFigures {
                 broker.publishAll("events.bench", Events.provided(bench.corpus, from, Math.min(rows, from + 20_000)));
             }
             try (BridgeProcess bridge = BridgeProcess.start(broker.url(), store, bench.log("search-" + size))) {
-                Drain drain = Drain.watch(broker, bridge, rows, 0);
+                Drain drain = Drain.watch(broker, bridge, rows);
                 bench.results.single("backlog_drain_" + size, "backlog drain, " + rows + " events with vectors, published before start",
                         String.format("%.1f s (%s events/s), peak RSS %d MiB", drain.seconds(), Results.fmt(drain.eventsPerSecond()),
                                 drain.peakRssMiB()), "includes JVM start and model load; RSS is native (Lance, ONNX) + heap");
