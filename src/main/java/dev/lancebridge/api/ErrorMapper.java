@@ -1,5 +1,8 @@
 package dev.lancebridge.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.lancebridge.search.InvalidSearchException;
 import dev.lancebridge.search.UnknownTableException;
 import jakarta.ws.rs.WebApplicationException;
@@ -23,8 +26,38 @@ public class ErrorMapper {
         return error(Response.Status.BAD_REQUEST, "invalid search", e.getMessage());
     }
 
+    /** A body that is not valid JSON or does not fit the request's shape (a string for {@code k}, a null in a vector). */
+    @ServerExceptionMapper
+    public Response unreadableBody(JsonProcessingException e) {
+        String where = e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()
+                ? "'" + field(mapping) + "': " : "";
+        return error(Response.Status.BAD_REQUEST, "invalid request body", where + e.getOriginalMessage());
+    }
+
+    /** Where in the body the problem is, such as {@code vector[1]}. */
+    private static String field(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference step : e.getPath()) {
+            if (step.getFieldName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(step.getFieldName());
+            } else {
+                path.append('[').append(step.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+
+    /** Declared for the narrower type too, so that it wins over Quarkus's own mapper for it. */
+    @ServerExceptionMapper
+    public Response mismatchedBody(MismatchedInputException e) {
+        return unreadableBody(e);
+    }
+
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
+        if (e.getCause() instanceof JsonProcessingException unreadable) {
+            return unreadableBody(unreadable); // the JSON reader wraps syntax errors
+        }
         Response.StatusType status = e.getResponse().getStatusInfo();
         return error(status, status.getReasonPhrase().toLowerCase(), e.getMessage());
     }

@@ -1,10 +1,14 @@
 package dev.lancebridge.search;
 
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
+
 import java.util.List;
 
 /**
  * A search: a text {@code query} (embedded with the table's model for vector search) and/or a
  * ready {@code vector}; the {@code k} best rows (default 10, at most {@code bridge.search.max-k}).
+ * The vector binds straight to a {@code float[]}: no boxed floats on the search path.
  *
  * @param filter    SQL predicate rows must match
  * @param columns   columns to return besides {@code id} (default: every column but the vector)
@@ -15,11 +19,7 @@ import java.util.List;
  * @param nprobes   IVF partitions to probe (used once a vector index exists)
  * @param ef        HNSW search breadth (used once a vector index exists)
  */
-public record SearchRequest(String query, List<Float> vector, Integer k, String filter, List<String> columns,
-                            Boolean prefilter, String mode, Long version, String tag, Integer nprobes, Integer ef) {
-
-    /** A vector search with defaults for everything else. */
-    public static SearchRequest of(String query, List<Float> vector, Integer k, String filter) {
-        return new SearchRequest(query, vector, k, filter, null, null, null, null, null, null, null);
-    }
+public record SearchRequest(String query, @JsonSetter(contentNulls = Nulls.FAIL) float[] vector, Integer k, String filter,
+                            List<String> columns, Boolean prefilter, String mode, Long version, String tag, Integer nprobes,
+                            Integer ef) {
 }

@@ -229,16 +229,14 @@ public class SearchService {
         if (request.vector() == null) {
             throw new InvalidSearchException("a search needs 'query' (text) or 'vector' (" + dimension + " numbers)");
         }
-        if (request.vector().size() != dimension) {
-            throw new InvalidSearchException("'vector' must have " + dimension + " numbers, got " + request.vector().size());
+        if (request.vector().length != dimension) {
+            throw new InvalidSearchException("'vector' must have " + dimension + " numbers, got " + request.vector().length);
         }
-        float[] vector = new float[dimension];
-        for (int i = 0; i < dimension; i++) {
-            Float value = request.vector().get(i);
-            if (value == null || !Float.isFinite(value)) {
-                throw new InvalidSearchException("'vector' element " + i + " is not a finite number");
+        float[] vector = request.vector();
+        for (int i = 0; i < vector.length; i++) {
+            if (!Float.isFinite(vector[i])) {
+                throw new InvalidSearchException("'vector' element " + i + " is not a finite float");
             }
-            vector[i] = value;
         }
         return vector;
     }

@@ -117,10 +117,15 @@ class TablesResourceTest {
         expect400("{\"query\": \"   \"}", "needs 'query'");
         expect400("{\"vector\": [1, 2, 3]}", "'vector' must have 384 numbers, got 3");
         expect400("{\"query\": \"x\", \"vector\": [1]}", "not both");
+        expect400("{\"vector\": [" + "1e39, ".repeat(383) + "1]}", "'vector' element 0 is not a finite float");
         expect400("{\"query\": \"x\", \"filter\": \"no_such_column = 1\"}", "invalid filter");
         expect400("{\"query\": \"x\", \"filter\": \"id = = 'a'\"}", "invalid filter");
-        given().contentType(ContentType.JSON).body("{not json").post("/tables/events/search").then().statusCode(400)
-                .body("error", notNullValue());
+        for (String[] unreadable : new String[][] {{"{not json", "Unexpected character"},
+                {"{\"query\": \"x\", \"k\": \"ten\"}", "'k': Cannot deserialize value of type `java.lang.Integer`"},
+                {"{\"vector\": [1, null, 2]}", "'vector[1]': "}}) {
+            given().contentType(ContentType.JSON).body(unreadable[0]).post("/tables/events/search").then().statusCode(400)
+                    .body("error", equalTo("invalid request body")).body("detail", containsString(unreadable[1]));
+        }
         given().get("/q/health/ready").then().statusCode(200);
     }
 

@@ -24,6 +24,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class SearchFigures {
 
+    private static final int WARMUP = 300;
+
     private final Bench bench;
 
     SearchFigures(Bench bench) {
@@ -60,40 +62,42 @@ final class SearchFigures {
         for (int i = 0; i < count; i++) {
             queries.add(bench.corpus.vectors.get(random.nextInt(bench.corpus.vectors.size())));
         }
+        // interleaved, query by query, so that the machine's noise falls on all three alike; the first
+        // WARMUP rounds are not counted: a server that has answered a few hundred requests is JIT-compiled
         List<Double> http = new ArrayList<>();
-        for (int i = 0; i < count + 20; i++) {
-            String body = "{\"vector\": " + Results.JSON.writeValueAsString(queries.get(i % count)) + ", \"k\": 10}";
-            long start = System.nanoTime();
-            JsonNode answer = bridge.post("/tables/events/search", body);
-            double ms = (System.nanoTime() - start) / 1e6;
-            if (answer.path("hits").size() != 10) {
-                throw new IllegalStateException("search answered " + answer);
-            }
-            if (i >= 20) {
-                http.add(ms);
-            }
-        }
         List<Double> httpArrow = new ArrayList<>();
-        for (int i = 0; i < count + 20; i++) {
-            String body = "{\"vector\": " + Results.JSON.writeValueAsString(queries.get(i % count)) + ", \"k\": 10}";
-            long start = System.nanoTime();
-            long rows = ArrowCount.rows(bridge.stream("POST", "/tables/events/search", body, ArrowIpc.MEDIA_TYPE)).rows();
-            double ms = (System.nanoTime() - start) / 1e6;
-            if (rows != 10) {
-                throw new IllegalStateException("Arrow search answered " + rows + " rows");
-            }
-            if (i >= 20) {
-                httpArrow.add(ms);
-            }
-        }
         List<Double> inProcess = new ArrayList<>();
+        List<Double> overhead = new ArrayList<>();
+        List<Double> emptyRoundTrip = new ArrayList<>();
         try (LanceStore reader = new LanceStore(store)) {
             LanceTable table = reader.open("events", 384, InProcessEmbedder.MODEL);
-            for (int i = 0; i < count + 20; i++) {
+            for (int i = 0; i < count + WARMUP; i++) {
+                float[] query = queries.get(i % count);
+                String body = "{\"vector\": " + Results.JSON.writeValueAsString(query) + ", \"k\": 10}";
                 long start = System.nanoTime();
-                table.nearest(queries.get(i % count), 10, null, TableSchema.SCALAR_COLUMNS);
-                if (i >= 20) {
-                    inProcess.add((System.nanoTime() - start) / 1e6);
+                JsonNode answer = bridge.post("/tables/events/search", body);
+                double jsonMs = (System.nanoTime() - start) / 1e6;
+                if (answer.path("hits").size() != 10) {
+                    throw new IllegalStateException("search answered " + answer);
+                }
+                start = System.nanoTime();
+                long rows = ArrowCount.rows(bridge.stream("POST", "/tables/events/search", body, ArrowIpc.MEDIA_TYPE)).rows();
+                double arrowMs = (System.nanoTime() - start) / 1e6;
+                if (rows != 10) {
+                    throw new IllegalStateException("Arrow search answered " + rows + " rows");
+                }
+                start = System.nanoTime();
+                table.nearest(query, 10, null, TableSchema.SCALAR_COLUMNS);
+                double inProcessMs = (System.nanoTime() - start) / 1e6;
+                start = System.nanoTime();
+                bridge.status("/q/health/live");
+                double emptyMs = (System.nanoTime() - start) / 1e6;
+                if (i >= WARMUP) {
+                    http.add(jsonMs);
+                    httpArrow.add(arrowMs);
+                    inProcess.add(inProcessMs);
+                    overhead.add(jsonMs - inProcessMs);
+                    emptyRoundTrip.add(emptyMs);
                 }
             }
         }
@@ -102,7 +106,9 @@ final class SearchFigures {
         Stats inProcessStats = Stats.of(inProcess);
         bench.results.latency("search_http_json_" + size, "search " + size + " rows, HTTP JSON (k=10)", httpStats,
                 "same search in-process on the Lance dataset", inProcessStats,
-                "brute force over " + size + " vectors (no index until issue 7); HTTP + JSON adds the rest");
+                String.format("brute force over %s vectors (no index until issue 7); HTTP adds p50 %.1f ms per query"
+                        + " (paired), of which %.1f ms is any HTTP round trip with this client (GET /q/health/live)",
+                        size, Stats.of(overhead).p(50), Stats.of(emptyRoundTrip).p(50)));
         bench.results.latency("search_http_arrow_" + size, "search " + size + " rows, HTTP Arrow IPC (k=10)", Stats.of(httpArrow),
                 "same search in-process on the Lance dataset", inProcessStats, "as JSON, minus JSON encoding");
         export(bridge, store, size);
@@ -173,7 +179,7 @@ final class SearchFigures {
         // stderr to a file: the SDK warns once per query, and an unread pipe would block it
         Path errors = bench.log("node-search");
         Process process = new ProcessBuilder("node", "interop/bench-search.mjs", store.toString(), "events", file.toString(),
-                "10", "20").redirectError(ProcessBuilder.Redirect.appendTo(errors.toFile())).start();
+                "10", Integer.toString(WARMUP)).redirectError(ProcessBuilder.Redirect.appendTo(errors.toFile())).start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
             throw new IllegalStateException("node bench failed; see " + errors);
