@@ -7,6 +7,7 @@ import dev.lancebridge.search.SearchResult;
 import dev.lancebridge.search.SearchService;
 import dev.lancebridge.search.StreamedAnswer;
 import dev.lancebridge.search.TableInfo;
+import dev.lancebridge.store.MaintenanceStats;
 import dev.lancebridge.store.TagInfo;
 import dev.lancebridge.store.VersionInfo;
 import io.smallrye.common.annotation.Blocking;
@@ -21,6 +22,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.logging.Logger;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 import java.util.Arrays;
@@ -33,6 +35,8 @@ import java.util.List;
 @Path("/tables")
 @Blocking
 public class TablesResource {
+
+    private static final Logger LOG = Logger.getLogger(TablesResource.class);
 
     private final SearchService search;
 
@@ -53,6 +57,14 @@ public class TablesResource {
     @Operation(summary = "What a table is and holds")
     public TableInfo describe(@PathParam("table") String table) {
         return search.describe(table);
+    }
+
+    @POST
+    @Path("/{table}/maintenance")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Compact, clean up old versions, build or optimise indexes now; answers what was done")
+    public MaintenanceStats maintain(@PathParam("table") String table) {
+        return search.maintain(table);
     }
 
     @GET
@@ -123,7 +135,14 @@ public class TablesResource {
     }
 
     private static Response stream(StreamedAnswer answer, String type) {
-        StreamingOutput body = answer::writeTo;
+        StreamingOutput body = out -> {
+            try {
+                answer.writeTo(new ClientStream(out));
+            } catch (ClientStream.Gone e) {
+                // the status went out long ago: nothing to answer, and nothing wrong with the bridge
+                LOG.debugf("client went away mid-answer: %s", e.getMessage());
+            }
+        };
         return Response.ok(body, type).build();
     }
 

@@ -18,7 +18,7 @@ import java.util.concurrent.Executors;
  * the Maven jar, nothing is downloaded. A batch is spread over one thread per core.
  */
 @ApplicationScoped
-public class InProcessEmbedder implements Embedder {
+public class InProcessEmbedder implements Embedder, AutoCloseable {
 
     /** The name LanceDB's sentence-transformers registry knows this model by. */
     public static final String MODEL = "all-MiniLM-L6-v2";
@@ -70,6 +70,7 @@ public class InProcessEmbedder implements Embedder {
     }
 
     @PreDestroy
+    @Override
     public void close() {
         threads.shutdownNow();
     }

@@ -6,7 +6,7 @@ import dev.lancebridge.embed.Embedder;
 import dev.lancebridge.normalize.Normalizer;
 import dev.lancebridge.store.LanceStore;
 import dev.lancebridge.store.LanceTable;
-import dev.lancebridge.store.MaintenanceStats;
+import dev.lancebridge.store.Maintenance;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamSubscription;
@@ -23,9 +23,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Starts one {@link TablePipeline} per declared table when the application starts, and drains
@@ -43,18 +40,15 @@ public class Pipelines {
     private final NatsClient nats;
     private final LanceStore store;
     private final Embedder embedder;
+    private final Maintenance maintenance;
     private final Map<String, TablePipeline> pipelines = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "maintenance");
-        thread.setDaemon(true);
-        return thread;
-    });
 
-    public Pipelines(BridgeConfig config, NatsClient nats, LanceStore store, Embedder embedder) {
+    public Pipelines(BridgeConfig config, NatsClient nats, LanceStore store, Embedder embedder, Maintenance maintenance) {
         this.config = config;
         this.nats = nats;
         this.store = store;
         this.embedder = embedder;
+        this.maintenance = maintenance;
     }
 
     void start(@Observes @Priority(STARTUP_PRIORITY) StartupEvent event) {
@@ -71,8 +65,7 @@ public class Pipelines {
                     embedStage, lanceTable::commit, new DeadLetters(nats.jetStream(), name), config.ingest());
             pipeline.start();
             pipelines.put(name, pipeline);
-            long every = config.store().maintenanceInterval().toMillis();
-            maintenance.scheduleWithFixedDelay(() -> maintain(name, lanceTable), every, every, TimeUnit.MILLISECONDS);
+            maintenance.schedule(lanceTable);
             LOG.infof("table %s: %s on %s -> %s (%d rows)", name, table.stream(), table.subjects(),
                     lanceTable.path(), lanceTable.countRows(null));
         });
@@ -87,18 +80,8 @@ public class Pipelines {
         }
     }
 
-    private void maintain(String name, LanceTable table) {
-        try {
-            MaintenanceStats stats = table.maintain(config.store().versionRetention());
-            LOG.debugf("table %s: maintenance: fragments %d -> %d, %d old versions removed (%d bytes), version %d", name,
-                    stats.fragmentsBefore(), stats.fragmentsAfter(), stats.versionsRemoved(), stats.bytesRemoved(), stats.version());
-        } catch (RuntimeException e) {
-            LOG.warnf("table %s: maintenance failed, will try again next interval: %s", name, e.getMessage());
-        }
-    }
-
     void stop(@Observes ShutdownEvent event) {
-        maintenance.shutdownNow();
+        maintenance.stop();
         pipelines.forEach((name, pipeline) -> {
             boolean drained = pipeline.stop(DRAIN_GRACE);
             LOG.infof("table %s: pipeline stopped (%s)", name, drained ? "drained" : "in-flight batches left for redelivery");

@@ -16,10 +16,11 @@ import java.util.List;
  * @param mode      {@code vector} (default), {@code fulltext} or {@code hybrid}
  * @param version   answer from this table version (time travel); default the latest
  * @param tag       answer from the version this tag names (instead of {@code version})
- * @param nprobes   IVF partitions to probe (used once a vector index exists)
- * @param ef        HNSW search breadth (used once a vector index exists)
+ * @param nprobes   IVF partitions to probe (used once a vector index exists; default {@code bridge.search.nprobes})
+ * @param ef        HNSW search breadth (used once a vector index exists; default {@code bridge.search.ef})
+ * @param refine    re-rank refine × k index candidates by exact distance (default {@code bridge.search.refine})
  */
 public record SearchRequest(String query, @JsonSetter(contentNulls = Nulls.FAIL) float[] vector, Integer k, String filter,
                             List<String> columns, Boolean prefilter, String mode, Long version, String tag, Integer nprobes,
-                            Integer ef) {
+                            Integer ef, Integer refine) {
 }

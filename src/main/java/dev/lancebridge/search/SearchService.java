@@ -4,6 +4,8 @@ import dev.lancebridge.config.BridgeConfig;
 import dev.lancebridge.embed.Embedder;
 import dev.lancebridge.store.LanceStore;
 import dev.lancebridge.store.LanceTable;
+import dev.lancebridge.store.Maintenance;
+import dev.lancebridge.store.MaintenanceStats;
 import dev.lancebridge.store.OpenScan;
 import dev.lancebridge.store.ScanRequest;
 import dev.lancebridge.store.TableSchema;
@@ -34,11 +36,13 @@ public class SearchService {
     private final BridgeConfig config;
     private final LanceStore store;
     private final Embedder embedder;
+    private final Maintenance maintenance;
 
-    public SearchService(BridgeConfig config, LanceStore store, Embedder embedder) {
+    public SearchService(BridgeConfig config, LanceStore store, Embedder embedder, Maintenance maintenance) {
         this.config = config;
         this.store = store;
         this.embedder = embedder;
+        this.maintenance = maintenance;
     }
 
     public TableInfo describe(String name) {
@@ -46,7 +50,13 @@ public class SearchService {
         BridgeConfig.Table declared = config.tables().get(name);
         TableStats stats = table.stats();
         return new TableInfo(name, stats.rows(), stats.version(), declared.stream(), declared.subjects(),
-                new TableInfo.Embedding(table.model(), table.dimension()), table.path().toString());
+                new TableInfo.Embedding(table.model(), table.dimension()), table.path().toString(), stats.fragments(),
+                stats.versions(), stats.indexes(), stats.diskBytes(), stats.lastMaintenance());
+    }
+
+    /** Runs a maintenance pass on the table now and says what it did. */
+    public MaintenanceStats maintain(String name) {
+        return maintenance.run(table(name));
     }
 
     public List<String> tables() {
@@ -99,7 +109,7 @@ public class SearchService {
             throw new InvalidSearchException("'limit' and 'offset' must not be negative");
         }
         ScanRequest scan = new ScanRequest(null, null, limit, offset, blankToNull(request.filter()),
-                columns(request.columns()), true, version(table, request.version(), request.tag()), null, null);
+                columns(request.columns()), true, version(table, request.version(), request.tag()), null, null, null);
         return stream(table, scan, "rows", arrow);
     }
 
@@ -165,8 +175,9 @@ public class SearchService {
         if (k < 1 || k > config.search().maxK()) {
             throw new InvalidSearchException("'k' must be between 1 and " + config.search().maxK() + ", got " + k);
         }
-        if (request.nprobes() != null && request.nprobes() < 1 || request.ef() != null && request.ef() < 1) {
-            throw new InvalidSearchException("'nprobes' and 'ef' must be positive");
+        if (request.nprobes() != null && request.nprobes() < 1 || request.ef() != null && request.ef() < 1
+                || request.refine() != null && request.refine() < 1) {
+            throw new InvalidSearchException("'nprobes', 'ef' and 'refine' must be positive");
         }
         Long version = version(table, request.version(), request.tag());
         String query = blankToNull(request.query());
@@ -195,7 +206,9 @@ public class SearchService {
             }
         }
         return new Plan(mode, vector, query, k, blankToNull(request.filter()), columns(request.columns()),
-                request.prefilter() == null || request.prefilter(), version, request.nprobes(), request.ef());
+                request.prefilter() == null || request.prefilter(), version,
+                orDefault(request.nprobes(), config.search().nprobes()), orDefault(request.ef(), config.search().ef()),
+                orDefault(request.refine(), config.search().refine()));
     }
 
     /** The version to read: given, named by a tag, or null for the latest. */
@@ -245,6 +258,11 @@ public class SearchService {
         return requested == null || requested.isEmpty() ? TableSchema.SCALAR_COLUMNS : requested;
     }
 
+    /** A value the request gave, else the configured one (0 = leave it to Lance). */
+    private static Integer orDefault(Integer given, int configured) {
+        return given != null ? given : configured > 0 ? configured : null;
+    }
+
     private static String blankToNull(String text) {
         return text == null || text.isBlank() ? null : text;
     }
@@ -258,19 +276,19 @@ public class SearchService {
 
     /** A validated search. */
     private record Plan(SearchMode mode, float[] vector, String text, int k, String filter, List<String> columns,
-                        boolean prefilter, Long version, Integer nprobes, Integer ef) {
+                        boolean prefilter, Long version, Integer nprobes, Integer ef, Integer refine) {
 
         ScanRequest scan() {
             return new ScanRequest(mode == SearchMode.FULLTEXT ? null : vector, mode == SearchMode.FULLTEXT ? text : null,
-                    k, 0, filter, columns, prefilter, version, nprobes, ef);
+                    k, 0, filter, columns, prefilter, version, nprobes, ef, refine);
         }
 
         Plan with(SearchMode other, int candidates) {
-            return new Plan(other, vector, text, candidates, filter, columns, prefilter, version, nprobes, ef);
+            return new Plan(other, vector, text, candidates, filter, columns, prefilter, version, nprobes, ef, refine);
         }
 
         Plan at(long pinned) {
-            return new Plan(mode, vector, text, k, filter, columns, prefilter, pinned, nprobes, ef);
+            return new Plan(mode, vector, text, k, filter, columns, prefilter, pinned, nprobes, ef, refine);
         }
     }
 }

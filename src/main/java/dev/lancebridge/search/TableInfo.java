@@ -1,10 +1,22 @@
 package dev.lancebridge.search;
 
+import dev.lancebridge.store.IndexInfo;
+import dev.lancebridge.store.MaintenanceStats;
+
 import java.util.List;
 
-/** What a table is and holds. */
+/**
+ * What a table is and holds, and how its storage looks.
+ *
+ * @param fragments       data fragments of the latest version (compaction keeps them few)
+ * @param versions        versions on disk (cleanup removes those past the retention, tagged ones stay)
+ * @param indexes         every index, with the rows it does not cover yet
+ * @param diskBytes       bytes on disk, every version included
+ * @param lastMaintenance the last maintenance pass (null before the first): when, how long, outcome, what it did
+ */
 public record TableInfo(String name, long rows, long version, String stream, List<String> subjects,
-                        Embedding embedding, String path) {
+                        Embedding embedding, String path, int fragments, int versions, List<IndexInfo> indexes,
+                        long diskBytes, MaintenanceStats lastMaintenance) {
 
     public record Embedding(String model, int dimension) {
     }

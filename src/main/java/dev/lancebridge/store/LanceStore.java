@@ -26,22 +26,33 @@ public class LanceStore implements AutoCloseable {
     private final Path root;
     private final BufferAllocator allocator = new RootAllocator();
     private final Session session;
+    private final IndexPolicy indexPolicy;
     private final Map<String, LanceTable> tables = new ConcurrentHashMap<>();
     private boolean closed;
 
     @Inject
     public LanceStore(BridgeConfig config) {
-        this(config.store().path(), config.store().indexCache().asLongValue(), config.store().metadataCache().asLongValue());
+        this(config.store().path(), config.store().indexCache().asLongValue(), config.store().metadataCache().asLongValue(),
+                indexPolicy(config.store().vectorIndex()));
     }
 
-    /** A store with the default cache bounds (tests, tools). */
+    /** A store with the default cache bounds and index policy (tests, tools). */
     public LanceStore(Path root) {
-        this(root, 256L << 20, 64L << 20);
+        this(root, IndexPolicy.DEFAULT);
     }
 
-    public LanceStore(Path root, long indexCacheBytes, long metadataCacheBytes) {
+    public LanceStore(Path root, IndexPolicy indexPolicy) {
+        this(root, 256L << 20, 64L << 20, indexPolicy);
+    }
+
+    public LanceStore(Path root, long indexCacheBytes, long metadataCacheBytes, IndexPolicy indexPolicy) {
         this.root = root.toAbsolutePath();
         this.session = Session.create(indexCacheBytes, metadataCacheBytes);
+        this.indexPolicy = indexPolicy;
+    }
+
+    private static IndexPolicy indexPolicy(BridgeConfig.VectorIndex config) {
+        return new IndexPolicy(config.minRows(), config.rowsPerPartition(), config.m(), config.efConstruction());
     }
 
     public Path root() {
@@ -56,7 +67,7 @@ public class LanceStore implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create the store directory " + root, e);
             }
-            return LanceTable.open(n, root, allocator.newChildAllocator(n, 0, Long.MAX_VALUE), session, dimension, model);
+            return LanceTable.open(n, root, allocator.newChildAllocator(n, 0, Long.MAX_VALUE), session, dimension, model, indexPolicy);
         });
     }
 
@@ -80,6 +91,10 @@ public class LanceStore implements AutoCloseable {
         tables.values().forEach(LanceTable::close);
         tables.clear();
         session.close();
-        allocator.close();
+        try {
+            allocator.close();
+        } catch (IllegalStateException e) {
+            // a table abandoned mid-index-build still holds buffers; the process is exiting
+        }
     }
 }

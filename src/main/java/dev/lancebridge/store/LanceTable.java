@@ -17,9 +17,6 @@ import org.lance.WriteParams;
 import org.lance.cleanup.CleanupPolicy;
 import org.lance.cleanup.RemovalStats;
 import org.lance.index.DistanceType;
-import org.lance.index.IndexParams;
-import org.lance.index.IndexType;
-import org.lance.index.scalar.InvertedIndexParams;
 import org.lance.ipc.FullTextQuery;
 import org.lance.ipc.LanceScanner;
 import org.lance.ipc.Query;
@@ -45,12 +42,12 @@ import java.util.stream.Collectors;
  */
 public final class LanceTable implements AutoCloseable {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(LanceTable.class);
+
     /** The cosine distance column of a vector search. */
     public static final String DISTANCE = "_distance";
     /** The BM25 relevance column of a full-text search. */
     public static final String SCORE = "_score";
-    /** The inverted (full-text) index every table keeps on its text column. */
-    static final String TEXT_INDEX = "text_idx";
 
     private final String name;
     private final Path path;
@@ -60,6 +57,10 @@ public final class LanceTable implements AutoCloseable {
     private final int dimension;
     private final String model;
     private final Tombstones tombstones;
+    private final IndexPolicy indexPolicy;
+    /** One maintenance pass at a time (the schedule and {@code POST .../maintenance} may meet). */
+    private final java.util.concurrent.locks.ReentrantLock maintenance = new java.util.concurrent.locks.ReentrantLock();
+    private volatile MaintenanceStats lastMaintenance;
     private Dataset latest;
     /** The latest version the writer committed: searches read it through {@link #reader}. */
     private volatile long committedVersion;
@@ -68,7 +69,7 @@ public final class LanceTable implements AutoCloseable {
     private final Object readers = new Object();
 
     private LanceTable(String name, Path path, BufferAllocator allocator, Session session, Schema schema,
-                       int dimension, String model, Tombstones tombstones, Dataset latest) {
+                       int dimension, String model, Tombstones tombstones, IndexPolicy indexPolicy, Dataset latest) {
         this.name = name;
         this.path = path;
         this.allocator = allocator;
@@ -77,45 +78,38 @@ public final class LanceTable implements AutoCloseable {
         this.dimension = dimension;
         this.model = model;
         this.tombstones = tombstones;
+        this.indexPolicy = indexPolicy;
         this.latest = latest;
         this.committedVersion = latest.version();
     }
 
     /** Opens {@code <storeDir>/<name>.lance}, creating an empty table if there is none. */
     static LanceTable open(String name, Path storeDir, BufferAllocator allocator, Session session,
-                           int dimension, String model) {
+                           int dimension, String model, IndexPolicy indexPolicy) {
         Path path = storeDir.resolve(name + ".lance");
-        Schema schema = TableSchema.of(dimension, model);
+        Schema declared = TableSchema.of(dimension, model);
         Tombstones tombstones = null;
         try {
             Files.createDirectories(storeDir.resolve("_bridge"));
             tombstones = Tombstones.open(storeDir.resolve("_bridge").resolve(name + ".tombstones.lance"), allocator, session);
             Dataset dataset = Files.exists(path)
                     ? Dataset.open(allocator, path.toString(), readOptions(session))
-                    : Dataset.create(allocator, path.toString(), schema, new WriteParams.Builder().build());
-            ensureTextIndex(dataset);
-            return new LanceTable(name, path, allocator, session, schema, dimension, model, tombstones, dataset);
+                    : Dataset.create(allocator, path.toString(), declared, new WriteParams.Builder().build());
+            TableIndexes.ensureScalar(dataset);
+            if (!TableIndexes.vectorIndexable(dataset)) {
+                LOG.warnf("table %s: its vector column was declared with non-null items by an older bridge; Lance 7.0.0 cannot"
+                        + " merge into such a table once it has a vector index, so it keeps brute-force search."
+                        + " Re-create it (replay the stream into a new store) to get the index.", name);
+            }
+            // rows are written the way the table stores them, whichever bridge version made it
+            Schema schema = dataset.getSchema();
+            return new LanceTable(name, path, allocator, session, schema, dimension, model, tombstones, indexPolicy, dataset);
         } catch (Exception e) {
             if (tombstones != null) {
                 tombstones.close();
             }
             throw new StoreException("could not open table '" + name + "' at " + path + ": " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * Full-text search needs an inverted index on the text column; rows committed after it are
-     * searched without it until the index is optimised. Positions are off: no phrase queries.
-     */
-    private static void ensureTextIndex(Dataset dataset) {
-        if (dataset.listIndexes().contains(TEXT_INDEX)) {
-            return;
-        }
-        dataset.createIndex(List.of(TableSchema.TEXT), IndexType.INVERTED, Optional.of(TEXT_INDEX),
-                IndexParams.builder().setScalarIndexParams(new InvertedIndexParams.Builder()
-                        .baseTokenizer("simple").language("English").withPosition(false).maxTokenLength(40)
-                        .lowerCase(true).stem(true).removeStopWords(true).asciiFolding(true).build()).build(),
-                false);
     }
 
     private static ReadOptions readOptions(Session session) {
@@ -216,13 +210,30 @@ public final class LanceTable implements AutoCloseable {
         }
     }
 
-    /** Row count and version of the latest version, read together. */
+    /** What the latest version holds and how its storage looks, read together. */
     public TableStats stats() {
         SharedDataset shared = acquireLatest();
         try {
-            return new TableStats(shared.dataset.countRows(), shared.dataset.version());
+            Dataset dataset = shared.dataset;
+            return new TableStats(dataset.countRows(), dataset.version(), dataset.getFragments().size(),
+                    dataset.listVersions().size(), TableIndexes.describe(dataset), diskBytes(), lastMaintenance);
         } finally {
             shared.release();
+        }
+    }
+
+    /** Bytes under the table's directory: every version's data, manifests and indexes. */
+    private long diskBytes() {
+        try (java.util.stream.Stream<Path> files = Files.walk(path)) {
+            return files.filter(Files::isRegularFile).mapToLong(file -> {
+                try {
+                    return Files.size(file);
+                } catch (java.io.IOException e) {
+                    return 0; // removed by a cleanup meanwhile
+                }
+            }).sum();
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return -1;
         }
     }
 
@@ -282,6 +293,9 @@ public final class LanceTable implements AutoCloseable {
                 }
                 if (request.ef() != null) {
                     query.setEf(request.ef());
+                }
+                if (request.refine() != null) {
+                    query.setRefineFactor(request.refine());
                 }
                 options.nearest(query.build());
                 columns.add(DISTANCE);
@@ -400,28 +414,70 @@ public final class LanceTable implements AutoCloseable {
     }
 
     /**
-     * Compacts small fragments into large ones and removes versions older than {@code retention}
-     * (tagged versions are kept). Runs under the writer's lock, so it never races a commit; ingest
-     * waits for it.
+     * One maintenance pass: compacts small fragments and removes versions older than
+     * {@code retention} (tagged versions are kept) under the writer's lock, so it never races a
+     * commit; then, outside the lock so that ingest goes on, builds the vector index once the
+     * table is big enough and folds new rows into every index. An index commit that loses a race
+     * with the writer is retried. The outcome, failed or not, is kept for {@link #stats()}.
      */
-    public synchronized MaintenanceStats maintain(java.time.Duration retention) {
+    public MaintenanceStats maintain(java.time.Duration retention) {
+        maintenance.lock();
         try {
-            int before = latest.getFragments().size();
-            latest.compact();
-            // compaction commits a version of its own: continue from the newest one
-            Dataset compacted = openLatest();
-            latest.close();
-            latest = compacted;
-            RemovalStats removed = latest.cleanupWithPolicy(CleanupPolicy.builder()
-                    .withBeforeTimestampMillis(System.currentTimeMillis() - retention.toMillis())
-                    .withErrorIfTaggedOldVersions(false) // keep tagged versions, clean the rest
-                    .build());
-            committedVersion = latest.version();
-            return new MaintenanceStats(before, latest.getFragments().size(), removed.getOldVersions(),
-                    removed.getBytesRemoved(), committedVersion);
-        } catch (RuntimeException e) {
-            throw new StoreException("maintenance of table '" + name + "' failed: " + e.getMessage(), e);
+            MaintenanceStats.Builder pass = MaintenanceStats.start();
+            try {
+                compactAndClean(retention, pass);
+                indexes(pass);
+                lastMaintenance = pass.done(committedVersion);
+            } catch (RuntimeException e) {
+                lastMaintenance = pass.failed(committedVersion, e.getMessage());
+                throw new StoreException("maintenance of table '" + name + "' failed: " + e.getMessage(), e);
+            }
+            return lastMaintenance;
+        } finally {
+            maintenance.unlock();
         }
+    }
+
+    private synchronized void compactAndClean(java.time.Duration retention, MaintenanceStats.Builder pass) {
+        pass.fragmentsBefore = latest.getFragments().size();
+        latest.compact();
+        // compaction commits a version of its own: continue from the newest one
+        refreshLatest();
+        RemovalStats removed = latest.cleanupWithPolicy(CleanupPolicy.builder()
+                .withBeforeTimestampMillis(System.currentTimeMillis() - retention.toMillis())
+                .withErrorIfTaggedOldVersions(false) // keep tagged versions, clean the rest
+                .build());
+        pass.fragmentsAfter = latest.getFragments().size();
+        pass.versionsRemoved = removed.getOldVersions();
+        pass.bytesRemoved = removed.getBytesRemoved();
+    }
+
+    /** Index work on a handle of its own: building a vector index takes seconds to minutes. */
+    private void indexes(MaintenanceStats.Builder pass) {
+        for (int attempt = 1; ; attempt++) {
+            try (Dataset dataset = openLatest()) {
+                if (TableIndexes.createVectorIfDue(dataset, indexPolicy)) {
+                    pass.indexesCreated.add(TableIndexes.VECTOR);
+                }
+                pass.indexesOptimized.addAll(TableIndexes.optimize(dataset));
+                break;
+            } catch (RuntimeException e) {
+                if (attempt == 3 || !String.valueOf(e.getMessage()).toLowerCase().contains("conflict")) {
+                    throw e;
+                }
+            }
+        }
+        synchronized (this) {
+            refreshLatest(); // the writer continues from the version that has the indexes
+        }
+    }
+
+    /** Moves the writer's handle to the newest version; under the writer's lock. */
+    private void refreshLatest() {
+        Dataset newest = openLatest();
+        latest.close();
+        latest = newest;
+        committedVersion = latest.version();
     }
 
     /** Names {@code version} (the latest when null) {@code name}; through the writer, like every change. */
@@ -527,16 +583,30 @@ public final class LanceTable implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes the table. A maintenance pass still building an index after {@code 10 s} is abandoned
+     * with its native handles (the process is exiting; the unfinished index was never committed).
+     */
     @Override
-    public synchronized void close() {
-        synchronized (readers) {
-            if (reader != null) {
-                reader.release();
-                reader = null;
+    public void close() {
+        try {
+            if (!maintenance.tryLock(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                return;
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
         }
-        latest.close();
-        tombstones.close();
-        allocator.close();
+        synchronized (this) { // lock order, as in maintain(): maintenance, then the writer
+            synchronized (readers) {
+                if (reader != null) {
+                    reader.release();
+                    reader = null;
+                }
+            }
+            latest.close();
+            tombstones.close();
+            allocator.close();
+        }
     }
 }

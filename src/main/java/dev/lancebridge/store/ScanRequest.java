@@ -16,11 +16,12 @@ import java.util.List;
  * @param version   table version to read, or null for the latest
  * @param nprobes   IVF partitions to probe once a vector index exists, or null for the default
  * @param ef        HNSW search breadth once a vector index exists, or null for the default
+ * @param refine    re-rank {@code refine × limit} index candidates by their exact distance, or null for none
  */
 public record ScanRequest(float[] vector, String text, long limit, long offset, String filter, List<String> columns,
-                          boolean prefilter, Long version, Integer nprobes, Integer ef) {
+                          boolean prefilter, Long version, Integer nprobes, Integer ef, Integer refine) {
 
     public static ScanRequest nearest(float[] vector, int k, String filter, List<String> columns) {
-        return new ScanRequest(vector, null, k, 0, filter, columns, true, null, null, null);
+        return new ScanRequest(vector, null, k, 0, filter, columns, true, null, null, null, null);
     }
 }

@@ -37,7 +37,7 @@ public final class TableSchema {
      * @param model     the model name LanceDB's registries know it by, e.g. {@code all-MiniLM-L6-v2}
      */
     public static Schema of(int dimension, String model) {
-        Field item = new Field("item", FieldType.notNullable(new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE)), null);
+        Field item = new Field("item", FieldType.nullable(new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE)), null);
         return new Schema(List.of(
                 new Field(ID, FieldType.notNullable(ArrowType.Utf8.INSTANCE), null),
                 new Field(TEXT, FieldType.nullable(ArrowType.Utf8.INSTANCE), null),

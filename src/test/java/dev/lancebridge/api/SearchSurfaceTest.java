@@ -93,7 +93,8 @@ class SearchSurfaceTest {
         expect400("{\"vector\": " + unit(0, 0) + ", \"mode\": \"fulltext\"}", "needs 'query'");
         expect400("{\"query\": \"x\", \"version\": 0}", "'version' must be");
         expect400("{\"query\": \"x\", \"version\": 999999}", "no version 999999");
-        expect400("{\"query\": \"x\", \"nprobes\": 0}", "'nprobes' and 'ef' must be positive");
+        expect400("{\"query\": \"x\", \"nprobes\": 0}", "'nprobes', 'ef' and 'refine' must be positive");
+        expect400("{\"query\": \"x\", \"refine\": 0}", "'nprobes', 'ef' and 'refine' must be positive");
         given().get("/q/health/ready").then().statusCode(200);
     }
 
@@ -145,7 +146,7 @@ class SearchSurfaceTest {
         given().contentType(ContentType.JSON).body(search + "}")
                 .post("/tables/events/search").then().statusCode(200).body("hits[0].text", equalTo("the new wording"));
         given().get("/tables/events/versions").then().statusCode(200)
-                .body("version", hasItem((int) before)).body("committedAt", everyItem(notNullValue()));
+                .body("version", hasItem((int) before)).body("committed_at", everyItem(notNullValue()));
 
         // a tag names that version: search and export by name
         given().contentType(ContentType.JSON).body("{\"name\": \"before-rewording\", \"version\": " + before + "}")

@@ -19,10 +19,13 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.lessThan;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.startsWith;
 
@@ -55,7 +58,33 @@ class TablesResourceTest {
                 .body("subjects", contains("events.>"))
                 .body("embedding.model", equalTo("all-MiniLM-L6-v2"))
                 .body("embedding.dimension", equalTo(384))
-                .body("path", containsString("events.lance"));
+                .body("path", containsString("events.lance"))
+                .body("fragments", greaterThanOrEqualTo(1))
+                .body("versions", greaterThanOrEqualTo(1))
+                .body("disk_bytes", greaterThan(0))
+                .body("indexes.name", hasItems("id_idx", "text_idx"))
+                .body("indexes.find { it.name == 'id_idx' }.type", equalTo("BTree"))
+                .body("indexes.find { it.name == 'id_idx' }.columns", contains("id"))
+                .body("indexes.find { it.name == 'text_idx' }.unindexed_rows", greaterThanOrEqualTo(0));
+    }
+
+    @Test
+    void maintenanceOnDemandCompactsAndFoldsNewRowsIntoTheIndexes() {
+        // the corpus came in over several commits: fragments and unindexed rows to act on
+        given().post("/tables/events/maintenance").then().statusCode(200)
+                .body("outcome", equalTo("ok"))
+                .body("fragments_after", lessThanOrEqualTo(1))
+                .body("version", greaterThanOrEqualTo(1))
+                .body("duration_ms", greaterThanOrEqualTo(0));
+        given().get("/tables/events").then().statusCode(200)
+                .body("fragments", equalTo(1))
+                .body("indexes.unindexed_rows", everyItem(equalTo(0)))
+                .body("last_maintenance.outcome", equalTo("ok"))
+                .body("last_maintenance.at", notNullValue());
+        // search still finds what it found before, now through the updated indexes
+        given().contentType(ContentType.JSON).body("{\"query\": \"deerhound\", \"mode\": \"fulltext\", \"k\": 1}")
+                .post("/tables/events/search").then().statusCode(200).body("hits[0].id", equalTo("api-53"));
+        given().post("/tables/nope/maintenance").then().statusCode(404);
     }
 
     @Test

@@ -1,27 +1,23 @@
 package dev.lancebridge.bench;
 
 import dev.lancebridge.embed.InProcessEmbedder;
+import dev.lancebridge.support.WordNet;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
 /**
- * The benchmark's data: WordNet glosses and their real MiniLM vectors (computed once, cached under
- * {@code target/bench-cache/}). Tables larger than the embedded set reuse those vectors with a
- * small deterministic jitter, which is enough for latency (brute force does not care) and keeps
- * a run within minutes.
+ * The benchmark's data: WordNet glosses and their real MiniLM vectors ({@link WordNet}). Tables
+ * larger than the embedded set reuse those vectors with a small deterministic jitter, which is
+ * enough for latency (brute force does not care) and keeps a run within minutes.
  */
 final class Corpus {
 
     final List<String> texts;
     final List<float[]> vectors;
-    /** Raw embedder throughput measured while building the corpus (texts/s), or 0 when cached. */
+    /** Raw embedder throughput measured while building the corpus (texts/s). */
     final double rawEmbedRate;
 
     private Corpus(List<String> texts, List<float[]> vectors, double rawEmbedRate) {
@@ -32,18 +28,11 @@ final class Corpus {
 
     /** {@code embedded} real vectors; the first {@code timed} of them are embedded under the clock. */
     static Corpus load(int embedded, int timed) throws IOException {
-        List<String> texts = Glosses.load(Glosses.AVAILABLE);
+        List<String> texts = WordNet.glosses(WordNet.AVAILABLE);
         InProcessEmbedder embedder = new InProcessEmbedder(Runtime.getRuntime().availableProcessors());
         try {
             Timed timedRun = time(embedder, texts.subList(texts.size() - 500, texts.size()), texts.subList(0, timed));
-            Path cache = Path.of("target", "bench-cache", InProcessEmbedder.MODEL + "-" + embedded + ".f32");
-            List<float[]> vectors = Files.exists(cache) ? read(cache, embedded) : null;
-            if (vectors == null) {
-                vectors = new ArrayList<>(timedRun.vectors());
-                vectors.addAll(time(embedder, List.of(), texts.subList(timed, embedded)).vectors());
-                write(cache, vectors);
-            }
-            return new Corpus(texts, vectors, timedRun.textsPerSecond());
+            return new Corpus(texts, WordNet.vectors(embedded, embedder), timedRun.textsPerSecond());
         } finally {
             embedder.close();
         }
@@ -91,37 +80,5 @@ final class Corpus {
             jittered[j] *= scale;
         }
         return jittered;
-    }
-
-    private static List<float[]> read(Path cache, int count) throws IOException {
-        try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(cache)))) {
-            int stored = in.readInt();
-            int dim = in.readInt();
-            if (stored != count) {
-                return null;
-            }
-            List<float[]> vectors = new ArrayList<>(count);
-            for (int i = 0; i < count; i++) {
-                float[] vector = new float[dim];
-                for (int j = 0; j < dim; j++) {
-                    vector[j] = in.readFloat();
-                }
-                vectors.add(vector);
-            }
-            return vectors;
-        }
-    }
-
-    private static void write(Path cache, List<float[]> vectors) throws IOException {
-        Files.createDirectories(cache.getParent());
-        try (DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(cache)))) {
-            out.writeInt(vectors.size());
-            out.writeInt(vectors.get(0).length);
-            for (float[] vector : vectors) {
-                for (float v : vector) {
-                    out.writeFloat(v);
-                }
-            }
-        }
     }
 }

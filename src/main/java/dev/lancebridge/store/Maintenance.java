@@ -1,0 +1,61 @@
+package dev.lancebridge.store;
+
+import dev.lancebridge.config.BridgeConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keeps every table fast without a cron job: each {@code bridge.store.maintenance-interval} a
+ * table is compacted, its old versions cleaned up, its vector index built once it is big enough
+ * and its indexes brought up to date ({@link LanceTable#maintain}). Also on demand.
+ */
+@ApplicationScoped
+public class Maintenance {
+
+    private static final Logger LOG = Logger.getLogger(Maintenance.class);
+
+    private final BridgeConfig config;
+    private final ScheduledExecutorService schedule = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "maintenance");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public Maintenance(BridgeConfig config) {
+        this.config = config;
+    }
+
+    /** Maintains {@code table} every interval, starting one interval from now. */
+    public void schedule(LanceTable table) {
+        long every = config.store().maintenanceInterval().toMillis();
+        schedule.scheduleWithFixedDelay(() -> {
+            try {
+                run(table);
+            } catch (StoreException e) {
+                LOG.warnf("table %s: maintenance failed, will try again in %s: %s", table.name(),
+                        config.store().maintenanceInterval(), e.getMessage());
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** One pass now (waits for a pass already running). */
+    public MaintenanceStats run(LanceTable table) {
+        MaintenanceStats pass = table.maintain(config.store().versionRetention());
+        boolean indexed = !pass.indexesCreated().isEmpty();
+        LOG.logf(indexed ? Logger.Level.INFO : Logger.Level.DEBUG,
+                "table %s: maintenance in %d ms: fragments %d -> %d, %d old versions removed (%d bytes), indexes built %s,"
+                        + " optimised %s, version %d", table.name(), pass.durationMs(), pass.fragmentsBefore(),
+                pass.fragmentsAfter(), pass.versionsRemoved(), pass.bytesRemoved(), pass.indexesCreated(),
+                pass.indexesOptimized(), pass.version());
+        return pass;
+    }
+
+    /** Stops scheduling; a pass under way finishes or is abandoned when the store closes. */
+    public void stop() {
+        schedule.shutdownNow();
+    }
+}
