@@ -39,7 +39,7 @@ public class TablesGraphQlApi {
     public List<Hit> search(@Name("table") String table, @Name("query") String query, @Name("vector") float[] vector,
                             @Name("k") Integer k, @Name("filter") String filter, @Name("columns") List<String> columns,
                             @Name("mode") String mode, @Name("version") Long version, @Name("tag") String tag) {
-        return search.search(table, new SearchRequest(query, vector, k, filter, columns, null, mode, version, tag, null, null, null))
+        return search.search(table, new SearchRequest(query, vector, k, filter, columns, null, mode, version, tag, null, null, null, null))
                 .hits().stream().map(Hit::of).toList();
     }
 }

@@ -7,6 +7,7 @@ import dev.lancebridge.normalize.Normalizer;
 import dev.lancebridge.store.LanceStore;
 import dev.lancebridge.store.LanceTable;
 import dev.lancebridge.store.Maintenance;
+import dev.lancebridge.store.StoreMetrics;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamSubscription;
@@ -41,14 +42,17 @@ public class Pipelines {
     private final LanceStore store;
     private final Embedder embedder;
     private final Maintenance maintenance;
+    private final StoreMetrics metrics;
     private final Map<String, TablePipeline> pipelines = new ConcurrentHashMap<>();
 
-    public Pipelines(BridgeConfig config, NatsClient nats, LanceStore store, Embedder embedder, Maintenance maintenance) {
+    public Pipelines(BridgeConfig config, NatsClient nats, LanceStore store, Embedder embedder, Maintenance maintenance,
+                     StoreMetrics metrics) {
         this.config = config;
         this.nats = nats;
         this.store = store;
         this.embedder = embedder;
         this.maintenance = maintenance;
+        this.metrics = metrics;
     }
 
     void start(@Observes @Priority(STARTUP_PRIORITY) StartupEvent event) {
@@ -66,6 +70,7 @@ public class Pipelines {
             pipeline.start();
             pipelines.put(name, pipeline);
             maintenance.schedule(lanceTable);
+            metrics.watch(lanceTable);
             LOG.infof("table %s: %s on %s -> %s (%d rows)", name, table.stream(), table.subjects(),
                     lanceTable.path(), lanceTable.countRows(null));
         });

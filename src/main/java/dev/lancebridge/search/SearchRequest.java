@@ -19,8 +19,9 @@ import java.util.List;
  * @param nprobes   IVF partitions to probe (used once a vector index exists; default {@code bridge.search.nprobes})
  * @param ef        HNSW search breadth (used once a vector index exists; default {@code bridge.search.ef})
  * @param refine    re-rank refine × k index candidates by exact distance (default {@code bridge.search.refine})
+ * @param exact     brute force even when a vector index exists: exact hits, slower (to check recall)
  */
 public record SearchRequest(String query, @JsonSetter(contentNulls = Nulls.FAIL) float[] vector, Integer k, String filter,
                             List<String> columns, Boolean prefilter, String mode, Long version, String tag, Integer nprobes,
-                            Integer ef, Integer refine) {
+                            Integer ef, Integer refine, Boolean exact) {
 }

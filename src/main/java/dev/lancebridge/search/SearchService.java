@@ -109,7 +109,7 @@ public class SearchService {
             throw new InvalidSearchException("'limit' and 'offset' must not be negative");
         }
         ScanRequest scan = new ScanRequest(null, null, limit, offset, blankToNull(request.filter()),
-                columns(request.columns()), true, version(table, request.version(), request.tag()), null, null, null);
+                columns(request.columns()), true, version(table, request.version(), request.tag()), null, null, null, false);
         return stream(table, scan, "rows", arrow);
     }
 
@@ -208,7 +208,7 @@ public class SearchService {
         return new Plan(mode, vector, query, k, blankToNull(request.filter()), columns(request.columns()),
                 request.prefilter() == null || request.prefilter(), version,
                 orDefault(request.nprobes(), config.search().nprobes()), orDefault(request.ef(), config.search().ef()),
-                orDefault(request.refine(), config.search().refine()));
+                orDefault(request.refine(), config.search().refine()), Boolean.TRUE.equals(request.exact()));
     }
 
     /** The version to read: given, named by a tag, or null for the latest. */
@@ -276,19 +276,20 @@ public class SearchService {
 
     /** A validated search. */
     private record Plan(SearchMode mode, float[] vector, String text, int k, String filter, List<String> columns,
-                        boolean prefilter, Long version, Integer nprobes, Integer ef, Integer refine) {
+                        boolean prefilter, Long version, Integer nprobes, Integer ef, Integer refine,
+                        boolean exact) {
 
         ScanRequest scan() {
             return new ScanRequest(mode == SearchMode.FULLTEXT ? null : vector, mode == SearchMode.FULLTEXT ? text : null,
-                    k, 0, filter, columns, prefilter, version, nprobes, ef, refine);
+                    k, 0, filter, columns, prefilter, version, nprobes, ef, refine, exact);
         }
 
         Plan with(SearchMode other, int candidates) {
-            return new Plan(other, vector, text, candidates, filter, columns, prefilter, version, nprobes, ef, refine);
+            return new Plan(other, vector, text, candidates, filter, columns, prefilter, version, nprobes, ef, refine, exact);
         }
 
         Plan at(long pinned) {
-            return new Plan(mode, vector, text, k, filter, columns, prefilter, pinned, nprobes, ef, refine);
+            return new Plan(mode, vector, text, k, filter, columns, prefilter, pinned, nprobes, ef, refine, exact);
         }
     }
 }

@@ -297,6 +297,9 @@ public final class LanceTable implements AutoCloseable {
                 if (request.refine() != null) {
                     query.setRefineFactor(request.refine());
                 }
+                if (request.exact()) {
+                    query.setUseIndex(false);
+                }
                 options.nearest(query.build());
                 columns.add(DISTANCE);
             } else if (request.text() != null) {

@@ -17,11 +17,12 @@ import java.util.List;
  * @param nprobes   IVF partitions to probe once a vector index exists, or null for the default
  * @param ef        HNSW search breadth once a vector index exists, or null for the default
  * @param refine    re-rank {@code refine × limit} index candidates by their exact distance, or null for none
+ * @param exact     brute force even when a vector index exists (exact results, to check recall)
  */
 public record ScanRequest(float[] vector, String text, long limit, long offset, String filter, List<String> columns,
-                          boolean prefilter, Long version, Integer nprobes, Integer ef, Integer refine) {
+                          boolean prefilter, Long version, Integer nprobes, Integer ef, Integer refine, boolean exact) {
 
     public static ScanRequest nearest(float[] vector, int k, String filter, List<String> columns) {
-        return new ScanRequest(vector, null, k, 0, filter, columns, true, null, null, null, null);
+        return new ScanRequest(vector, null, k, 0, filter, columns, true, null, null, null, null, false);
     }
 }

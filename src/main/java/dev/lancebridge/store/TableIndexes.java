@@ -29,6 +29,8 @@ final class TableIndexes {
     static final String TEXT = "text_idx";
     static final String ID = "id_idx";
     static final String VECTOR = "vector_idx";
+    /** Unindexed rows from which the full-text index is rebuilt (fewer are searched quickly without it). */
+    static final long TEXT_REBUILD_ROWS = 10_000;
 
     private TableIndexes() {
     }
@@ -91,17 +93,20 @@ final class TableIndexes {
      * Folds unindexed rows into each index that has some, one index at a time; the names of those
      * brought up to date. The full-text index is rebuilt instead: Lance 7.0.0's merge of inverted
      * index segments can panic (index out of bounds in {@code InnerBuilder::merge_from}) after
-     * updates, deletes and compaction, and a panic in JNI aborts the JVM.
+     * updates, deletes and compaction, and a panic in JNI aborts the JVM. A rebuild reads the whole
+     * column, so it waits until the unindexed rows (searched without the index meanwhile) are
+     * {@link #TEXT_REBUILD_ROWS} or a tenth of the table.
      */
     static List<String> optimize(Dataset dataset) {
         List<String> optimized = new ArrayList<>();
         for (IndexInfo index : describe(dataset)) {
-            if (index.unindexedRows() > 0) {
-                if (index.name().equals(TEXT)) {
+            if (index.name().equals(TEXT)) {
+                if (index.unindexedRows() >= Math.max(TEXT_REBUILD_ROWS, index.indexedRows() / 10)) {
                     buildText(dataset, true);
-                } else {
-                    dataset.optimizeIndices(OptimizeOptions.builder().indexNames(List.of(index.name())).build());
+                    optimized.add(index.name());
                 }
+            } else if (index.unindexedRows() > 0) {
+                dataset.optimizeIndices(OptimizeOptions.builder().indexNames(List.of(index.name())).build());
                 optimized.add(index.name());
             }
         }

@@ -15,6 +15,7 @@ import java.util.stream.IntStream;
 
 import static dev.lancebridge.support.Api.expect400;
 import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -78,13 +79,19 @@ class TablesResourceTest {
                 .body("duration_ms", greaterThanOrEqualTo(0));
         given().get("/tables/events").then().statusCode(200)
                 .body("fragments", equalTo(1))
-                .body("indexes.unindexed_rows", everyItem(equalTo(0)))
+                .body("indexes.find { it.name == 'id_idx' }.unindexed_rows", equalTo(0))
                 .body("last_maintenance.outcome", equalTo("ok"))
                 .body("last_maintenance.at", notNullValue());
         // search still finds what it found before, now through the updated indexes
         given().contentType(ContentType.JSON).body("{\"query\": \"deerhound\", \"mode\": \"fulltext\", \"k\": 1}")
                 .post("/tables/events/search").then().statusCode(200).body("hits[0].id", equalTo("api-53"));
         given().post("/tables/nope/maintenance").then().statusCode(404);
+        // the same numbers as metrics
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(metrics.contains("bridge_table_fragments{table=\"events\"} 1.0"), metrics);
+        assertTrue(metrics.contains("bridge_maintenance_last_success{table=\"events\"} 1.0"), metrics);
+        assertTrue(metrics.contains("bridge_index_unindexed_rows{index=\"id_idx\",table=\"events\"} 0.0"), metrics);
+        assertTrue(java.util.regex.Pattern.compile("bridge_table_rows\\{table=\"events\"} [1-9]").matcher(metrics).find(), metrics);
     }
 
     @Test
@@ -133,9 +140,14 @@ class TablesResourceTest {
         float[] probe = new float[384];
         probe[3] = 1;
         String vector = IntStream.range(0, 384).mapToObj(i -> Float.toString(probe[i])).collect(Collectors.joining(",", "[", "]"));
-        given().contentType(ContentType.JSON).body("{\"vector\": " + vector + ", \"k\": 4, \"filter\": \"id LIKE 'api-%'\"}")
+        List<String> ids = given().contentType(ContentType.JSON)
+                .body("{\"vector\": " + vector + ", \"k\": 4, \"filter\": \"id LIKE 'api-%'\"}")
                 .post("/tables/events/search").then().statusCode(200).body("hits", hasSize(4))
-                .body("hits._distance", everyItem(notNullValue()));
+                .body("hits._distance", everyItem(notNullValue())).extract().jsonPath().getList("hits.id");
+        // brute force on request: the same hits here (no vector index below the threshold)
+        given().contentType(ContentType.JSON)
+                .body("{\"vector\": " + vector + ", \"k\": 4, \"filter\": \"id LIKE 'api-%'\", \"exact\": true}")
+                .post("/tables/events/search").then().statusCode(200).body("hits.id", contains(ids.toArray()));
     }
 
     @Test

@@ -20,7 +20,7 @@ final class Corpus {
     /** Raw embedder throughput measured while building the corpus (texts/s). */
     final double rawEmbedRate;
 
-    private Corpus(List<String> texts, List<float[]> vectors, double rawEmbedRate) {
+    Corpus(List<String> texts, List<float[]> vectors, double rawEmbedRate) {
         this.texts = texts;
         this.vectors = vectors;
         this.rawEmbedRate = rawEmbedRate;

@@ -194,7 +194,7 @@ class LanceTableTest {
         assertEquals(0, table.countRows("id = 'm-3'"));
         // the tagged version survives cleanup and still answers
         List<Map<String, Object>> old = table.rows(new ScanRequest(null, null, 100, 0, "id = 'm-5'",
-                TableSchema.SCALAR_COLUMNS, true, tagged, null, null, null));
+                TableSchema.SCALAR_COLUMNS, true, tagged, null, null, null, false));
         assertEquals("text 5", old.get(0).get("text"));
         // writes go on after maintenance, replays stay harmless
         table.commit(List.of(row("m-30", "new", 200), row("m-4", "stale", 50)));

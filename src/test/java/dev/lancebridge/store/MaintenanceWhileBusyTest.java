@@ -50,7 +50,7 @@ class MaintenanceWhileBusyTest {
                 while (writing.get()) {
                     try {
                         table.nearest(vector(random.nextInt(100_000)), 10, null, TableSchema.SCALAR_COLUMNS);
-                        table.rows(new ScanRequest(null, "text", 10, 0, null, List.of(), true, null, null, null, null));
+                        table.rows(new ScanRequest(null, "text", 10, 0, null, List.of(), true, null, null, null, null, false));
                         searches.incrementAndGet();
                     } catch (Throwable e) {
                         failures.add(e);
@@ -119,7 +119,7 @@ class MaintenanceWhileBusyTest {
 
             assertEquals(expected.size(), table.countRows(null));
             List<Map<String, Object>> rows = table.rows(new ScanRequest(null, null, Long.MAX_VALUE, 0, null,
-                    List.of(TableSchema.TEXT), true, null, null, null, null));
+                    List.of(TableSchema.TEXT), true, null, null, null, null, false));
             Map<String, String> actual = new HashMap<>();
             rows.forEach(row -> actual.put((String) row.get(TableSchema.ID), (String) row.get(TableSchema.TEXT)));
             assertEquals(expected, actual);
