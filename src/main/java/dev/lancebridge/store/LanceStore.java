@@ -42,7 +42,7 @@ public class LanceStore implements AutoCloseable {
     }
 
     public LanceStore(Path root, IndexPolicy indexPolicy) {
-        this(root, 256L << 20, 64L << 20, indexPolicy);
+        this(root, 1L << 30, 64L << 20, indexPolicy);
     }
 
     public LanceStore(Path root, long indexCacheBytes, long metadataCacheBytes, IndexPolicy indexPolicy) {
