@@ -216,9 +216,22 @@ public final class LanceTable implements AutoCloseable {
         try {
             Dataset dataset = shared.dataset;
             return new TableStats(dataset.countRows(), dataset.version(), dataset.getFragments().size(),
-                    dataset.listVersions().size(), TableIndexes.describe(dataset), diskBytes(), lastMaintenance);
+                    versionsOnDisk(), TableIndexes.describe(dataset), diskBytes(), lastMaintenance);
         } finally {
             shared.release();
+        }
+    }
+
+    /**
+     * Manifests under {@code _versions/}: one per version still on disk. Counted from the listing,
+     * because reading every manifest ({@code listVersions}) costs a file read per version, and a
+     * busy table keeps tens of thousands within the retention.
+     */
+    private int versionsOnDisk() {
+        try (java.util.stream.Stream<Path> files = Files.list(path.resolve("_versions"))) {
+            return (int) files.filter(file -> file.getFileName().toString().endsWith(".manifest")).count();
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return -1;
         }
     }
 
