@@ -1,5 +1,6 @@
 package dev.lancebridge.api;
 
+import dev.lancebridge.search.SearchMetrics;
 import dev.lancebridge.search.SearchRequest;
 import dev.lancebridge.search.SearchService;
 import dev.lancebridge.search.TableInfo;
@@ -17,9 +18,11 @@ import java.util.List;
 public class TablesGraphQlApi {
 
     private final SearchService search;
+    private final SearchMetrics metrics;
 
-    public TablesGraphQlApi(SearchService search) {
+    public TablesGraphQlApi(SearchService search, SearchMetrics metrics) {
         this.search = search;
+        this.metrics = metrics;
     }
 
     @Query("tables")
@@ -39,7 +42,7 @@ public class TablesGraphQlApi {
     public List<Hit> search(@Name("table") String table, @Name("query") String query, @Name("vector") float[] vector,
                             @Name("k") Integer k, @Name("filter") String filter, @Name("columns") List<String> columns,
                             @Name("mode") String mode, @Name("version") Long version, @Name("tag") String tag) {
-        return search.search(table, new SearchRequest(query, vector, k, filter, columns, null, mode, version, tag, null, null, null, null))
-                .hits().stream().map(Hit::of).toList();
+        SearchRequest request = new SearchRequest(query, vector, k, filter, columns, null, mode, version, tag, null, null, null, null);
+        return metrics.timed(table, "graphql", request, () -> search.search(table, request)).hits().stream().map(Hit::of).toList();
     }
 }

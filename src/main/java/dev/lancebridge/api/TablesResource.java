@@ -2,6 +2,7 @@ package dev.lancebridge.api;
 
 import dev.lancebridge.search.ArrowIpc;
 import dev.lancebridge.search.RowsRequest;
+import dev.lancebridge.search.SearchMetrics;
 import dev.lancebridge.search.SearchRequest;
 import dev.lancebridge.search.SearchResult;
 import dev.lancebridge.search.SearchService;
@@ -39,9 +40,11 @@ public class TablesResource {
     private static final Logger LOG = Logger.getLogger(TablesResource.class);
 
     private final SearchService search;
+    private final SearchMetrics metrics;
 
-    public TablesResource(SearchService search) {
+    public TablesResource(SearchService search, SearchMetrics metrics) {
         this.search = search;
+        this.metrics = metrics;
     }
 
     @GET
@@ -98,7 +101,7 @@ public class TablesResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Vector, full-text or hybrid search, as JSON")
     public SearchResult search(@PathParam("table") String table, SearchRequest request) {
-        return search.search(table, request);
+        return metrics.timed(table, "json", request, () -> search.search(table, request));
     }
 
     @POST
@@ -107,7 +110,7 @@ public class TablesResource {
     @Produces(ArrowIpc.MEDIA_TYPE)
     @Operation(summary = "The same search, as an Arrow IPC stream (mode and version in the schema metadata)")
     public Response searchArrow(@PathParam("table") String table, SearchRequest request) {
-        return stream(search.searchArrow(table, request), ArrowIpc.MEDIA_TYPE);
+        return stream(metrics.timedStream(table, "arrow", request, () -> search.searchArrow(table, request)), ArrowIpc.MEDIA_TYPE);
     }
 
     @GET

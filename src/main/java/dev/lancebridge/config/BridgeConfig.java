@@ -27,6 +27,8 @@ public interface BridgeConfig {
 
     Search search();
 
+    Health health();
+
     Dev dev();
 
     /** Tables keyed by name; each is fed by its own durable consumer and written by one writer. */
@@ -42,6 +44,18 @@ public interface BridgeConfig {
         /** How long start-up waits for the first connection before giving up. */
         @WithDefault("10s")
         Duration connectTimeout();
+
+        /** A NATS credentials file (JWT and NKey seed, {@code .creds}), e.g. mounted from a Secret. */
+        Optional<Path> credentials();
+
+        /** User name for user/password authentication (with {@link #password()}). */
+        Optional<String> user();
+
+        /** Password for user/password authentication. */
+        Optional<String> password();
+
+        /** Token for token authentication. */
+        Optional<String> token();
     }
 
     interface Store {
@@ -128,6 +142,14 @@ public interface BridgeConfig {
         /** Upper bound of the retry delay. */
         @WithDefault("30s")
         Duration maxRetryDelay();
+
+        /**
+         * On shutdown (SIGTERM), how long the batches in flight may take to commit and be acked.
+         * What is still in flight after it is redelivered to the next run (harmless, never lost).
+         * Keep Kubernetes' {@code terminationGracePeriodSeconds} above it.
+         */
+        @WithDefault("20s")
+        Duration shutdownGrace();
     }
 
     interface Embedding {
@@ -155,6 +177,16 @@ public interface BridgeConfig {
         /** Index candidates per hit re-ranked by exact distance (0: none, distances stay approximate). */
         @WithDefault("2")
         int refine();
+    }
+
+    interface Health {
+        /**
+         * Liveness fails when a table has had events in hand for this long without a commit
+         * (a hung or endlessly failing writer or embedder): a restart is the remedy then. A quiet
+         * stream or an unreachable NATS server is not a stall (readiness reports NATS).
+         */
+        @WithDefault("5m")
+        Duration stallTimeout();
     }
 
     interface Dev {

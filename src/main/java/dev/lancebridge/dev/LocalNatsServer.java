@@ -24,8 +24,9 @@ public final class LocalNatsServer {
     /**
      * @param storeDir JetStream's store directory (kept across restarts of the same server)
      * @param port     the port, or null for a free one
+     * @param options  more nats-server options (e.g. {@code --user u --pass p})
      */
-    public static NatsServerRunner start(Path storeDir, Integer port) {
+    public static NatsServerRunner start(Path storeDir, Integer port, String... options) {
         String binary = binary();
         try {
             Files.createDirectories(storeDir);
@@ -33,7 +34,7 @@ public final class LocalNatsServer {
                     .executablePath(binary)
                     .port(port)
                     .jetstream(true)
-                    .customArgs(List.of("-a", "127.0.0.1", "-sd", storeDir.toAbsolutePath().toString()))
+                    .customArgs(args(storeDir, options))
                     // the server's own start-up banner goes to a quiet logger: DEBUG shows it
                     .outputLogger(java.util.logging.Logger.getLogger("nats-server"))
                     .outputLevel(Level.FINE)
@@ -41,6 +42,12 @@ public final class LocalNatsServer {
         } catch (IOException e) {
             throw new IllegalStateException("could not start " + binary + ": " + e.getMessage(), e);
         }
+    }
+
+    private static List<String> args(Path storeDir, String... options) {
+        List<String> args = new java.util.ArrayList<>(List.of("-a", "127.0.0.1", "-sd", storeDir.toAbsolutePath().toString()));
+        args.addAll(List.of(options));
+        return args;
     }
 
     private static String binary() {

@@ -1,13 +1,18 @@
 package dev.lancebridge.health;
 
+import dev.lancebridge.ingest.PipelineState;
 import dev.lancebridge.ingest.Pipelines;
 import dev.lancebridge.store.LanceStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready when NATS is connected, every table's pipeline runs, and the store directory is writable. */
+/**
+ * Ready when NATS is connected, every table's pipeline runs and its last fetch from its
+ * consumer worked, and the store directory is writable.
+ */
 @Readiness
 @ApplicationScoped
 public class BridgeReadiness implements HealthCheck {
@@ -25,11 +30,18 @@ public class BridgeReadiness implements HealthCheck {
         boolean nats = pipelines.natsConnected();
         boolean running = pipelines.allRunning();
         boolean writable = store.writable();
-        return HealthCheckResponse.named("bridge")
-                .status(nats && running && writable)
+        boolean consumers = true;
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("bridge")
                 .withData("nats", nats ? "connected" : "disconnected")
                 .withData("pipelines", running ? "running" : "stopped")
-                .withData("store", writable ? "writable" : "not writable: " + store.root())
-                .build();
+                .withData("store", writable ? "writable" : "not writable: " + store.root());
+        for (var table : pipelines.states().entrySet()) {
+            PipelineState state = table.getValue();
+            boolean fetching = state.running() && state.fetchError() == null;
+            consumers &= fetching;
+            response.withData("table." + table.getKey(), fetching ? "consuming"
+                    : state.running() ? "fetch failing: " + state.fetchError() : "stopped");
+        }
+        return response.status(nats && running && consumers && writable).build();
     }
 }

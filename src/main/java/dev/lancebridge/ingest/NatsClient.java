@@ -38,15 +38,16 @@ public class NatsClient {
             return;
         }
         String url = config.nats().url().orElseGet(this::defaultUrl);
-        Options options = Options.builder()
+        Options.Builder options = Options.builder()
                 .server(url)
                 .connectionName("lance-event-bridge")
                 .maxReconnects(-1)
                 .connectionTimeout(config.nats().connectTimeout())
                 .errorListener(new LoggingErrorListener())
-                .build();
+                .connectionListener((conn, event) -> LOG.infof("NATS connection: %s", event));
+        authenticate(options);
         try {
-            connection = Nats.connect(options);
+            connection = Nats.connect(options.build());
         } catch (IOException e) {
             throw new IllegalStateException("cannot reach NATS at " + url + " (set BRIDGE_NATS_URL): " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -54,6 +55,21 @@ public class NatsClient {
             throw new IllegalStateException("interrupted while connecting to " + url, e);
         }
         LOG.infof("connected to NATS at %s", url);
+    }
+
+    private void authenticate(Options.Builder options) {
+        BridgeConfig.Nats nats = config.nats();
+        nats.credentials().ifPresent(file -> {
+            if (!java.nio.file.Files.isReadable(file)) {
+                throw new IllegalStateException("bridge.nats.credentials: cannot read " + file);
+            }
+            options.authHandler(Nats.credentials(file.toString()));
+        });
+        if (nats.user().isPresent() != nats.password().isPresent()) {
+            throw new IllegalStateException("bridge.nats.user and bridge.nats.password go together: set both or neither");
+        }
+        nats.user().ifPresent(user -> options.userInfo(user, nats.password().get()));
+        nats.token().ifPresent(token -> options.token(token.toCharArray()));
     }
 
     private String defaultUrl() {

@@ -8,6 +8,7 @@ import dev.lancebridge.store.LanceStore;
 import dev.lancebridge.store.LanceTable;
 import dev.lancebridge.store.Maintenance;
 import dev.lancebridge.store.StoreMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamSubscription;
@@ -34,7 +35,6 @@ public class Pipelines {
 
     /** Startup order: pipelines first, then anything that publishes into them (dev seeding). */
     public static final int STARTUP_PRIORITY = Interceptor.Priority.APPLICATION;
-    private static final Duration DRAIN_GRACE = Duration.ofSeconds(20);
     private static final Logger LOG = Logger.getLogger(Pipelines.class);
 
     private final BridgeConfig config;
@@ -43,16 +43,18 @@ public class Pipelines {
     private final Embedder embedder;
     private final Maintenance maintenance;
     private final StoreMetrics metrics;
+    private final MeterRegistry registry;
     private final Map<String, TablePipeline> pipelines = new ConcurrentHashMap<>();
 
     public Pipelines(BridgeConfig config, NatsClient nats, LanceStore store, Embedder embedder, Maintenance maintenance,
-                     StoreMetrics metrics) {
+                     StoreMetrics metrics, MeterRegistry registry) {
         this.config = config;
         this.nats = nats;
         this.store = store;
         this.embedder = embedder;
         this.maintenance = maintenance;
         this.metrics = metrics;
+        this.registry = registry;
     }
 
     void start(@Observes @Priority(STARTUP_PRIORITY) StartupEvent event) {
@@ -66,7 +68,8 @@ public class Pipelines {
             String durable = JetStreamSetup.ensureConsumer(jsm, name, table, config.ingest());
             LanceTable lanceTable = store.open(name, embedder.dimension(), embedder.model());
             TablePipeline pipeline = new TablePipeline(name, subscribe(table.stream(), durable), normalizer,
-                    embedStage, lanceTable::commit, new DeadLetters(nats.jetStream(), name), config.ingest());
+                    embedStage, lanceTable::commit, new DeadLetters(nats.jetStream(), name), config.ingest(),
+                    new PipelineMetrics(registry, name));
             pipeline.start();
             pipelines.put(name, pipeline);
             maintenance.schedule(lanceTable);
@@ -88,7 +91,7 @@ public class Pipelines {
     void stop(@Observes ShutdownEvent event) {
         maintenance.stop();
         pipelines.forEach((name, pipeline) -> {
-            boolean drained = pipeline.stop(DRAIN_GRACE);
+            boolean drained = pipeline.stop(config.ingest().shutdownGrace());
             LOG.infof("table %s: pipeline stopped (%s)", name, drained ? "drained" : "in-flight batches left for redelivery");
         });
         pipelines.clear();
@@ -104,5 +107,18 @@ public class Pipelines {
 
     public boolean natsConnected() {
         return nats.connected();
+    }
+
+    /** Every running table's pipeline state, by table name. */
+    public Map<String, PipelineState> states() {
+        Map<String, PipelineState> states = new java.util.TreeMap<>();
+        pipelines.forEach((name, pipeline) -> states.put(name, pipeline.state()));
+        return states;
+    }
+
+    /** Events the consumer of {@code table} holds (undelivered or unacked); -1 when NATS cannot say. */
+    public long pendingAtServer(String table) {
+        TablePipeline pipeline = pipelines.get(table);
+        return pipeline == null ? -1 : pipeline.pendingAtServer();
     }
 }

@@ -2,10 +2,12 @@ package dev.lancebridge.ingest;
 
 import dev.lancebridge.config.BridgeConfig;
 import dev.lancebridge.embed.EmbedStage;
+import dev.lancebridge.normalize.Deletion;
 import dev.lancebridge.normalize.Normalized;
 import dev.lancebridge.normalize.Normalizer;
 import dev.lancebridge.normalize.RawEvent;
 import dev.lancebridge.normalize.Rejection;
+import dev.lancebridge.normalize.Row;
 import dev.lancebridge.store.CommitStats;
 import dev.lancebridge.store.LanceTable;
 import io.nats.client.JetStreamSubscription;
@@ -46,6 +48,7 @@ final class TablePipeline {
     private final Committer store;
     private final DeadLetters deadLetters;
     private final BridgeConfig.Ingest settings;
+    private final PipelineMetrics metrics;
     private final ExecutorService fetchThread;
     private final ExecutorService embedThread;
     private final ExecutorService writerThread;
@@ -54,6 +57,12 @@ final class TablePipeline {
     private final Set<IngestBatch> inFlight = ConcurrentHashMap.newKeySet();
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile boolean running;
+    /** Why the flow ended on its own (an unexpected error), or null. */
+    private volatile String stoppedBy;
+    /** The last fetch's failure while NATS or the consumer is unavailable, or null. */
+    private volatile String fetchError;
+    /** Last time the pipeline committed, or had nothing in hand and no failure outstanding (nanoTime). */
+    private volatile long progressAt = System.nanoTime();
     /** Delay before the next fetch after a failed embed or commit; reset by the next commit. */
     private volatile Duration retryDelay = Duration.ZERO;
     /** Delay before the next fetch after a failed fetch (NATS unreachable); reset by the next fetch. */
@@ -67,7 +76,7 @@ final class TablePipeline {
     }
 
     TablePipeline(String table, JetStreamSubscription subscription, Normalizer normalizer, EmbedStage embedStage,
-                  Committer store, DeadLetters deadLetters, BridgeConfig.Ingest settings) {
+                  Committer store, DeadLetters deadLetters, BridgeConfig.Ingest settings, PipelineMetrics metrics) {
         this.table = table;
         this.subscription = subscription;
         this.normalizer = normalizer;
@@ -75,6 +84,7 @@ final class TablePipeline {
         this.store = store;
         this.deadLetters = deadLetters;
         this.settings = settings;
+        this.metrics = metrics;
         this.fetchThread = Executors.newSingleThreadExecutor(named("fetch-" + table));
         this.embedThread = Executors.newSingleThreadExecutor(named("embed-" + table));
         this.writerThread = Executors.newSingleThreadExecutor(named("writer-" + table));
@@ -96,6 +106,7 @@ final class TablePipeline {
                         ignored -> { },
                         failure -> {
                             LOG.errorf(failure, "table %s: pipeline stopped on an unexpected error", table);
+                            stoppedBy = failure.toString();
                             running = false;
                             finished.countDown();
                         },
@@ -129,6 +140,35 @@ final class TablePipeline {
         return running;
     }
 
+    /** What health checks read: whether it runs, what it holds, and how long since it last made progress. */
+    PipelineState state() {
+        int inHand = 0;
+        for (IngestBatch batch : inFlight) {
+            inHand += batch.messages().size();
+        }
+        return new PipelineState(running, stoppedBy, fetchError, inHand, Duration.ofNanos(System.nanoTime() - progressAt));
+    }
+
+    /** Events the consumer holds for this table (not yet delivered, or delivered and not acked); -1 when NATS cannot say. */
+    long pendingAtServer() {
+        try {
+            var info = subscription.getConsumerInfo();
+            return info.getNumPending() + info.getNumAckPending();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Nothing in hand and no failure waiting for its retry: idle or waiting for NATS, which is
+     * not a stall. A failed batch keeps {@code retryDelay} above zero until a commit succeeds.
+     */
+    private void progressIfNothingInHand() {
+        if (inFlight.isEmpty() && retryDelay.isZero()) {
+            progressAt = System.nanoTime();
+        }
+    }
+
     private Uni<IngestBatch> fetch() {
         Duration pause = retryDelay.compareTo(fetchDelay) >= 0 ? retryDelay : fetchDelay;
         Uni<Void> wait = pause.isZero() ? Uni.createFrom().voidItem()
@@ -146,17 +186,24 @@ final class TablePipeline {
             messages = subscription.fetch(settings.batchSize(), settings.batchWait());
         } catch (RuntimeException e) {
             fetchDelay = grow(fetchDelay);
+            fetchError = e.toString();
             LOG.warnf("table %s: fetch failed (%s); retrying in %s", table, e.getMessage(), fetchDelay);
+            progressIfNothingInHand();
             return new IngestBatch(List.of(), List.of());
         }
         fetchDelay = Duration.ZERO;
+        fetchError = null;
+        metrics.fetched(messages);
         List<Normalized> changes = new ArrayList<>(messages.size());
         for (Message message : messages) {
             changes.add(normalizer.normalize(toRawEvent(message)));
         }
         IngestBatch batch = new IngestBatch(messages, changes);
-        if (!batch.isEmpty()) {
+        if (batch.isEmpty()) {
+            progressIfNothingInHand();
+        } else {
             inFlight.add(batch);
+            metrics.inHand(state().eventsInHand());
             LOG.debugf("table %s: fetched and normalized %d events in %.1f ms", table, messages.size(), millisSince(start));
         }
         return batch;
@@ -190,13 +237,15 @@ final class TablePipeline {
         return Uni.createFrom().item(() -> {
                     long start = System.nanoTime();
                     IngestBatch embedded = batch.withChanges(embedStage.embed(batch.changes()));
+                    metrics.embedded(System.nanoTime() - start);
                     LOG.debugf("table %s: embedded a batch of %d in %.1f ms", table, batch.messages().size(), millisSince(start));
                     return embedded;
                 })
                 .runSubscriptionOn(embedThread)
                 .onFailure().recoverWithItem(failure -> {
-                    retry(batch, "embedding failed", failure);
+                    retry(batch, "embed", failure);
                     inFlight.remove(batch);
+                    metrics.inHand(state().eventsInHand());
                     return new IngestBatch(List.of(), List.of());
                 });
     }
@@ -208,6 +257,7 @@ final class TablePipeline {
                     commitNow(batch);
                 } finally {
                     inFlight.removeIf(held -> held.messages() == batch.messages());
+                    metrics.inHand(state().eventsInHand());
                 }
             }
             return (Void) null;
@@ -221,49 +271,60 @@ final class TablePipeline {
         try {
             stats = store.commit(changes);
         } catch (RuntimeException failure) {
-            retry(batch, "commit failed", failure);
+            retry(batch, "commit", failure);
             return;
         }
+        long commitNanos = System.nanoTime() - start;
+        long stored = 0;
         for (int i = 0; i < changes.size(); i++) {
             Message message = batch.messages().get(i);
             if (changes.get(i) instanceof Rejection rejection) {
-                deadLetter(message, rejection.reason(), rejection.detail());
+                deadLetter(message, changes.get(i), rejection.reason(), rejection.detail());
             } else {
                 message.ack();
+                stored++;
             }
         }
+        metrics.committed(batch.messages(), stored, commitNanos);
         retryDelay = Duration.ZERO;
+        progressAt = System.nanoTime();
         LOG.debugf("table %s: committed and acked %d events (seq %d..%d) in %.1f ms as version %d: %s", table,
                 changes.size(), changes.get(0).streamSeq(), changes.get(changes.size() - 1).streamSeq(),
                 millisSince(start), stats.version(), stats);
     }
 
     /** Dead-letters and acks {@code message}; if the dead letter cannot be stored, naks it instead. */
-    private void deadLetter(Message message, Rejection.Reason reason, String detail) {
+    private void deadLetter(Message message, Normalized change, Rejection.Reason reason, String detail) {
         try {
             deadLetters.publish(message, reason, detail);
             message.ack();
+            metrics.deadLettered(reason);
             LOG.warnf("table %s: dead-lettered subject=%s seq=%d id=%s to %s: %s %s", table, message.getSubject(),
-                    message.metaData().streamSequence(), msgId(message), deadLetters.subject(), reason, detail);
+                    message.metaData().streamSequence(), eventId(change, message), deadLetters.subject(), reason, detail);
         } catch (Exception e) {
             LOG.errorf("table %s: could not dead-letter subject=%s seq=%d id=%s (%s); will retry", table,
-                    message.getSubject(), message.metaData().streamSequence(), msgId(message), e.getMessage());
+                    message.getSubject(), message.metaData().streamSequence(), eventId(change, message), e.getMessage());
             message.nakWithDelay(settings.retryDelay());
         }
     }
 
     /** A transient failure: nak with backoff, or dead-letter messages that used up their deliveries. */
-    private void retry(IngestBatch batch, String what, Throwable failure) {
+    private void retry(IngestBatch batch, String stage, Throwable failure) {
         Duration delay = grow(retryDelay);
         retryDelay = delay;
+        metrics.failed(stage);
         List<Message> messages = batch.messages();
-        LOG.errorf("table %s: %s for %d events (subjects %s.., seq %d..%d); nak, retry in %s: %s", table, what,
-                messages.size(), messages.get(0).getSubject(), messages.get(0).metaData().streamSequence(),
-                messages.get(messages.size() - 1).metaData().streamSequence(), delay, failure.toString());
-        for (Message message : messages) {
+        List<Normalized> changes = batch.changes();
+        int last = messages.size() - 1;
+        LOG.errorf("table %s: %s failed for %d events (subject=%s.. seq=%d..%d id=%s..%s); nak, retry in %s: %s", table,
+                stage, messages.size(), messages.get(0).getSubject(), messages.get(0).metaData().streamSequence(),
+                messages.get(last).metaData().streamSequence(), eventId(changes.get(0), messages.get(0)),
+                eventId(changes.get(last), messages.get(last)), delay, failure.toString());
+        for (int i = 0; i < messages.size(); i++) {
+            Message message = messages.get(i);
             if (message.metaData().deliveredCount() >= settings.maxDeliver()) {
-                deadLetter(message, Rejection.Reason.RETRIES_EXHAUSTED, what + " " + settings.maxDeliver()
-                        + " times; last error: " + failure.getMessage());
+                deadLetter(message, changes.get(i), Rejection.Reason.RETRIES_EXHAUSTED, stage + " failed "
+                        + settings.maxDeliver() + " times; last error: " + failure.getMessage());
             } else {
                 message.nakWithDelay(delay);
             }
@@ -279,7 +340,14 @@ final class TablePipeline {
         return (System.nanoTime() - startNanos) / 1e6;
     }
 
-    private static String msgId(Message message) {
+    /** The row id an event has or would have had; for an event rejected before it had one, its Nats-Msg-Id or "-". */
+    private static String eventId(Normalized change, Message message) {
+        if (change instanceof Row row) {
+            return row.id();
+        }
+        if (change instanceof Deletion deletion) {
+            return deletion.id();
+        }
         return message.hasHeaders() && message.getHeaders().getFirst("Nats-Msg-Id") != null
                 ? message.getHeaders().getFirst("Nats-Msg-Id") : "-";
     }

@@ -41,8 +41,7 @@ public final class ArrowIpc {
                     writer.writeBatch();
                 }
                 writer.end();
-            }
-            out.flush();
+            } // closing the writer flushes and closes out: a flush after it failed as if the client had gone
         } catch (IOException e) {
             throw new UncheckedIOException("writing the Arrow stream failed: " + e.getMessage(), e);
         }

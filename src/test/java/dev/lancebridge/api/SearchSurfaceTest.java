@@ -7,6 +7,7 @@ import dev.lancebridge.search.ArrowIpc;
 import dev.lancebridge.store.LanceStore;
 import dev.lancebridge.support.Events;
 import dev.lancebridge.support.GlossCorpus;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
@@ -43,6 +44,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Issue 5's surface: projections, modes, time travel, Arrow IPC, export, GraphQL, and their errors. */
 @QuarkusTest
 class SearchSurfaceTest {
+
+    /** Health and metrics are served on the management interface (its root is /q). */
+    @TestHTTPResource(value = "/health/ready", management = true)
+    java.net.URL ready;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ARROW = ArrowIpc.MEDIA_TYPE;
@@ -95,7 +100,7 @@ class SearchSurfaceTest {
         expect400("{\"query\": \"x\", \"version\": 999999}", "no version 999999");
         expect400("{\"query\": \"x\", \"nprobes\": 0}", "'nprobes', 'ef' and 'refine' must be positive");
         expect400("{\"query\": \"x\", \"refine\": 0}", "'nprobes', 'ef' and 'refine' must be positive");
-        given().get("/q/health/ready").then().statusCode(200);
+        given().get(ready).then().statusCode(200);
     }
 
 

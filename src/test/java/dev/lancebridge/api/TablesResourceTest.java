@@ -3,6 +3,7 @@ package dev.lancebridge.api;
 import dev.lancebridge.ingest.NatsClient;
 import dev.lancebridge.store.LanceStore;
 import dev.lancebridge.support.GlossCorpus;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
@@ -33,6 +34,14 @@ import static org.hamcrest.Matchers.startsWith;
 /** The HTTP contract of /tables: describe, search, errors, readiness. */
 @QuarkusTest
 class TablesResourceTest {
+
+    /** Health and metrics are served on the management interface (its root is /q). */
+    @TestHTTPResource(value = "/health/ready", management = true)
+    java.net.URL ready;
+    @TestHTTPResource(value = "/health/live", management = true)
+    java.net.URL live;
+    @TestHTTPResource(value = "/metrics", management = true)
+    java.net.URL metrics;
 
     @Inject
     NatsClient nats;
@@ -87,11 +96,59 @@ class TablesResourceTest {
                 .post("/tables/events/search").then().statusCode(200).body("hits[0].id", equalTo("api-53"));
         given().post("/tables/nope/maintenance").then().statusCode(404);
         // the same numbers as metrics
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = given().get(this.metrics).then().statusCode(200).extract().asString();
         assertTrue(metrics.contains("bridge_table_fragments{table=\"events\"} 1.0"), metrics);
         assertTrue(metrics.contains("bridge_maintenance_last_success{table=\"events\"} 1.0"), metrics);
         assertTrue(metrics.contains("bridge_index_unindexed_rows{index=\"id_idx\",table=\"events\"} 0.0"), metrics);
         assertTrue(java.util.regex.Pattern.compile("bridge_table_rows\\{table=\"events\"} [1-9]").matcher(metrics).find(), metrics);
+    }
+
+    @Test
+    void pipelineAndSearchMetricsCarryRealValuesAfterIngest() throws Exception {
+        String missingText = "bridge_events_dead_lettered_total{reason=\"MISSING_TEXT\",table=\"events\"}";
+        double lettersBefore = value(given().get(this.metrics).asString(), missingText);
+        dev.lancebridge.support.Events.publish(nats.jetStream(), "events.api", "{\"id\": \"api-poison\"}");
+        given().contentType(ContentType.JSON).body("{\"query\": \"hunting dog\", \"k\": 3}")
+                .post("/tables/events/search").then().statusCode(200);
+        given().contentType(ContentType.JSON).accept("application/vnd.apache.arrow.stream")
+                .body("{\"query\": \"hunting dog\", \"k\": 3, \"mode\": \"fulltext\"}")
+                .post("/tables/events/search").then().statusCode(200);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->
+                value(given().get(this.metrics).asString(), missingText) == lettersBefore + 1);
+        List<String> counted = List.of("bridge_events_received_total{table=\"events\"}", "bridge_events_committed_total{table=\"events\"}",
+                "bridge_batch_size_events_count{table=\"events\"}", "bridge_commit_duration_seconds_count{table=\"events\"}",
+                "bridge_embed_duration_seconds_count{table=\"events\"}", "bridge_freshness_seconds_count{table=\"events\"}",
+                "bridge_search_duration_seconds_count{format=\"json\",mode=\"vector\",table=\"events\"}",
+                // a streamed answer is timed once its last byte is written, which may be just after the client has it
+                "bridge_search_duration_seconds_count{format=\"arrow\",mode=\"fulltext\",table=\"events\"}");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() -> {
+            String scrape = given().get(this.metrics).asString();
+            for (String series : counted) {
+                assertTrue(value(scrape, series) >= 1, series + " in\n" + scrape);
+            }
+        });
+        String metrics = given().get(this.metrics).then().statusCode(200).extract().asString();
+        // freshness is a histogram with fixed buckets up to a minute; every event of this test run was fresher than that
+        assertTrue(metrics.contains("bridge_freshness_seconds_bucket{table=\"events\",le=\"60.0\"}"), metrics);
+        assertTrue(metrics.contains("bridge_consumer_pending{table=\"events\"} 0.0"), metrics);
+        assertTrue(metrics.contains("bridge_events_in_hand{table=\"events\"}"), metrics);
+    }
+
+    /** The value of one Prometheus series in a scrape, 0 when absent. */
+    private static double value(String scrape, String series) {
+        for (String line : scrape.split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1).trim());
+            }
+        }
+        return 0;
+    }
+
+    @Test
+    void liveWhilePipelinesProgress() {
+        given().get(live).then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.find { it.name == 'pipelines' }.data.'table.events'", equalTo("progressing"));
     }
 
     @Test
@@ -167,16 +224,17 @@ class TablesResourceTest {
             given().contentType(ContentType.JSON).body(unreadable[0]).post("/tables/events/search").then().statusCode(400)
                     .body("error", equalTo("invalid request body")).body("detail", containsString(unreadable[1]));
         }
-        given().get("/q/health/ready").then().statusCode(200);
+        given().get(ready).then().statusCode(200);
     }
 
 
     @Test
     void readyWhenNatsPipelinesAndStoreAre() {
-        given().get("/q/health/ready").then().statusCode(200)
+        given().get(ready).then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItem("bridge"))
                 .body("checks.find { it.name == 'bridge' }.data.nats", equalTo("connected"))
-                .body("checks.find { it.name == 'bridge' }.data.pipelines", equalTo("running"));
+                .body("checks.find { it.name == 'bridge' }.data.pipelines", equalTo("running"))
+                .body("checks.find { it.name == 'bridge' }.data.'table.events'", equalTo("consuming"));
     }
 }

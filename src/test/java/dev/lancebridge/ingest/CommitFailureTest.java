@@ -9,6 +9,7 @@ import dev.lancebridge.store.LanceStore;
 import dev.lancebridge.store.LanceTable;
 import dev.lancebridge.store.StoreException;
 import dev.lancebridge.support.Events;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nats.NatsServerRunner;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
@@ -47,6 +48,9 @@ class CommitFailureTest {
     private TablePipeline pipeline;
     private final AtomicInteger failuresLeft = new AtomicInteger();
     private final AtomicInteger failures = new AtomicInteger();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private volatile long firstFailureAt;
+    private volatile java.util.concurrent.CountDownLatch hang = new java.util.concurrent.CountDownLatch(0);
 
     @BeforeEach
     void start() throws Exception {
@@ -61,19 +65,28 @@ class CommitFailureTest {
         store = new LanceStore(dir.resolve("store"));
         table = store.open("events", DIM, "test-model");
         TablePipeline.Committer flaky = changes -> {
+            try {
+                hang.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             if (failuresLeft.getAndDecrement() > 0) {
-                failures.incrementAndGet();
+                if (failures.incrementAndGet() == 1) {
+                    firstFailureAt = System.nanoTime();
+                }
                 throw new StoreException("injected: no space left on device", new java.io.IOException("ENOSPC"));
             }
             return table.commit(changes);
         };
         pipeline = new TablePipeline("events", nats.jetStream().subscribe(null, PullSubscribeOptions.bind("EVENTS", durable)),
-                new Normalizer(DIM), new EmbedStage(new NoEmbedder()), flaky, new DeadLetters(nats.jetStream(), "events"), ingest);
+                new Normalizer(DIM), new EmbedStage(new NoEmbedder()), flaky, new DeadLetters(nats.jetStream(), "events"), ingest,
+                new PipelineMetrics(registry, "events"));
         pipeline.start();
     }
 
     @AfterEach
     void stop() throws Exception {
+        hang.countDown();
         pipeline.stop(Duration.ofSeconds(10));
         store.close();
         nats.close();
@@ -97,19 +110,41 @@ class CommitFailureTest {
             return info.getNumAckPending() == 0 && info.getNumPending() == 0;
         });
         assertTrue(letters().isEmpty(), "a store failure is not poison");
+        assertEquals(2, registry.get("bridge.batch.failures").tag("stage", "commit").counter().count());
+        assertEquals(5, registry.get("bridge.events.committed").counter().count());
+        assertTrue(registry.get("bridge.events.redelivered").counter().count() >= 5, "the failed batches came back");
     }
 
     @Test
-    void eventsThatUseUpTheirDeliveriesAreDeadLetteredNotDropped() throws Exception {
+    void aHungWriterMakesNoProgressWhileItsEventsWaitAndProgressResumesWithTheCommit() throws Exception {
+        hang = new java.util.concurrent.CountDownLatch(1);
+        publish(2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> pipeline.state().eventsInHand() == 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> pipeline.state().sinceProgress().compareTo(Duration.ofSeconds(1)) > 0);
+        assertEquals(2, pipeline.pendingAtServer(), "delivered, not acked");
+        assertEquals(2.0, registry.get("bridge.events.in.hand").gauge().value());
+
+        hang.countDown();
+        await().atMost(Duration.ofSeconds(30)).until(() -> table.countRows(null) == 2);
+        await().atMost(Duration.ofSeconds(5)).until(() -> pipeline.pendingAtServer() == 0);
+        // idle now: nothing in hand and no failure outstanding, which counts as progress
+        await().atMost(Duration.ofSeconds(5)).until(() -> pipeline.state().sinceProgress().compareTo(Duration.ofMillis(500)) < 0);
+        assertEquals(0, pipeline.state().eventsInHand());
+        assertEquals(null, pipeline.state().stoppedBy());
+        assertEquals(null, pipeline.state().fetchError());
+    }
+
+    @Test
+    void aWriterThatKeepsFailingMakesNoProgress() throws Exception {
         failuresLeft.set(Integer.MAX_VALUE);
-        publish(3);
-        await().atMost(Duration.ofSeconds(30)).until(() -> letters().size() == 3);
-        for (MessageInfo letter : letters()) {
-            assertEquals("RETRIES_EXHAUSTED", letter.getHeaders().getFirst(DeadLetters.ERROR));
-            assertTrue(letter.getHeaders().getFirst(DeadLetters.ERROR_DETAIL).contains("no space left on device"));
-        }
-        assertEquals(0, table.countRows(null));
-        assertTrue(failures.get() >= 3, "each of the 3 deliveries was a commit attempt, got " + failures.get());
+        publish(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> failures.get() >= 1);
+        // between retries nothing is in hand (and a fetch may come back empty), yet the failure
+        // outstanding means no progress: the last progress predates the first failure
+        await().atMost(Duration.ofSeconds(10)).until(() -> failures.get() >= 3);
+        Duration sinceFirstFailure = Duration.ofNanos(System.nanoTime() - firstFailureAt);
+        assertTrue(pipeline.state().sinceProgress().compareTo(sinceFirstFailure) >= 0,
+                pipeline.state() + " vs " + sinceFirstFailure + " since the first failure");
     }
 
     private List<MessageInfo> letters() throws Exception {
@@ -165,6 +200,11 @@ class CommitFailureTest {
         @Override
         public Duration maxRetryDelay() {
             return Duration.ofMillis(400);
+        }
+
+        @Override
+        public Duration shutdownGrace() {
+            return Duration.ofSeconds(10);
         }
     }
 

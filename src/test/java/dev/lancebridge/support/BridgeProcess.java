@@ -28,10 +28,12 @@ public final class BridgeProcess implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final int managementPort;
 
-    private BridgeProcess(Process process, int port) {
+    private BridgeProcess(Process process, int port, int managementPort) {
         this.process = process;
         this.port = port;
+        this.managementPort = managementPort;
     }
 
     /** Starts the bridge and waits until it reports ready. */
@@ -43,6 +45,7 @@ public final class BridgeProcess implements AutoCloseable {
     public static BridgeProcess start(String natsUrl, Path store, Path log, java.util.Map<String, String> env) throws IOException {
         String jar = System.getProperty("bridge.runner.jar", "target/quarkus-app/quarkus-run.jar");
         int port = freePort();
+        int managementPort = freePort();
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar));
         ProcessBuilder builder = new ProcessBuilder(command)
@@ -51,10 +54,11 @@ public final class BridgeProcess implements AutoCloseable {
         builder.environment().put("BRIDGE_NATS_URL", natsUrl);
         builder.environment().put("BRIDGE_STORE_PATH", store.toString());
         builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        builder.environment().put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort));
         // Short, so that events a killed bridge held come back quickly; heartbeats cover slow batches.
         builder.environment().put("BRIDGE_INGEST_ACK_WAIT", "5s");
         builder.environment().putAll(env);
-        BridgeProcess bridge = new BridgeProcess(builder.start(), port);
+        BridgeProcess bridge = new BridgeProcess(builder.start(), port, managementPort);
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
             if (!bridge.process.isAlive()) {
                 throw new IllegalStateException("the bridge exited with " + bridge.process.exitValue() + "; see " + log);
@@ -131,8 +135,17 @@ public final class BridgeProcess implements AutoCloseable {
         return error != null ? error : connection.getInputStream();
     }
 
+    /** Health and metrics ({@code /q/health}, {@code /q/metrics}) are on the management port, the rest on the API port. */
     public String url(String path) {
-        return "http://127.0.0.1:" + port + path;
+        boolean management = path.startsWith("/q/health") || path.startsWith("/q/metrics");
+        return "http://127.0.0.1:" + (management ? managementPort : port) + path;
+    }
+
+    /** The body of a GET as text, whatever the status. */
+    public String text(String path) throws IOException {
+        try (InputStream body = answer(request("GET", path, null, null))) {
+            return new String(body.readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     public long pid() {

@@ -1,0 +1,109 @@
+package dev.lancebridge.ingest;
+
+import dev.lancebridge.normalize.Rejection;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.nats.client.Message;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One table's pipeline as Micrometer meters, tagged {@code table}: events received, committed,
+ * redelivered and dead-lettered (by reason), batch sizes, embed and commit latency, freshness
+ * (stored in JetStream → committed), and the consumer's lag. Fed by {@link TablePipeline}.
+ */
+final class PipelineMetrics {
+
+    private static final Duration[] FRESHNESS_BUCKETS = {Duration.ofMillis(50), Duration.ofMillis(100),
+            Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2),
+            Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1)};
+
+    private final MeterRegistry registry;
+    private final Tags tags;
+    private final Counter received;
+    private final Counter redelivered;
+    private final Counter committed;
+    private final DistributionSummary batchSize;
+    private final Timer embedTime;
+    private final Timer commitTime;
+    private final Timer freshness;
+    private final AtomicLong pending = new AtomicLong();
+    private final AtomicLong inHand = new AtomicLong();
+
+    PipelineMetrics(MeterRegistry registry, String table) {
+        this.registry = registry;
+        this.tags = Tags.of("table", table);
+        received = Counter.builder("bridge.events.received").description("events fetched from the consumer, redeliveries included")
+                .tags(tags).register(registry);
+        redelivered = Counter.builder("bridge.events.redelivered").description("events fetched that had been delivered before")
+                .tags(tags).register(registry);
+        committed = Counter.builder("bridge.events.committed").description("events committed to the table and acked (upserts and deletes)")
+                .tags(tags).register(registry);
+        batchSize = DistributionSummary.builder("bridge.batch.size").description("events per fetched batch")
+                .baseUnit("events").tags(tags).register(registry);
+        embedTime = Timer.builder("bridge.embed.duration").description("embedding one batch (the rows without a vector)")
+                .tags(tags).register(registry);
+        commitTime = Timer.builder("bridge.commit.duration").description("one batch's commit to the table (merge-insert and deletes)")
+                .tags(tags).register(registry);
+        freshness = Timer.builder("bridge.freshness").description("from JetStream storing an event to the commit that holds it")
+                .serviceLevelObjectives(FRESHNESS_BUCKETS).tags(tags).register(registry);
+        Gauge.builder("bridge.consumer.pending", pending, AtomicLong::get)
+                .description("events in the stream the consumer has not delivered yet (lag), as of the last fetch")
+                .tags(tags).register(registry);
+        Gauge.builder("bridge.events.in.hand", inHand, AtomicLong::get)
+                .description("events fetched and not yet acked or naked").tags(tags).register(registry);
+    }
+
+    void fetched(List<Message> messages) {
+        if (messages.isEmpty()) {
+            pending.set(0);
+            return;
+        }
+        received.increment(messages.size());
+        batchSize.record(messages.size());
+        long again = 0;
+        for (Message message : messages) {
+            if (message.metaData().deliveredCount() > 1) {
+                again++;
+            }
+        }
+        redelivered.increment(again);
+        pending.set(messages.get(messages.size() - 1).metaData().pendingCount());
+    }
+
+    void inHand(long events) {
+        inHand.set(events);
+    }
+
+    void embedded(long nanos) {
+        embedTime.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** A commit of {@code messages} that returned after {@code nanos}; {@code stored} of them were rows or deletes. */
+    void committed(List<Message> messages, long stored, long nanos) {
+        commitTime.record(nanos, TimeUnit.NANOSECONDS);
+        committed.increment(stored);
+        long now = System.currentTimeMillis();
+        for (Message message : messages) {
+            freshness.record(Math.max(0, now - message.metaData().timestamp().toInstant().toEpochMilli()), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    void deadLettered(Rejection.Reason reason) {
+        Counter.builder("bridge.events.dead.lettered").description("events published to the dead-letter subject, by reason")
+                .tags(tags.and("reason", reason.name())).register(registry).increment();
+    }
+
+    /** A batch naked after {@code stage} (embed or commit) failed. */
+    void failed(String stage) {
+        Counter.builder("bridge.batch.failures").description("batches naked for retry after a transient failure, by stage")
+                .tags(tags.and("stage", stage)).register(registry).increment();
+    }
+}

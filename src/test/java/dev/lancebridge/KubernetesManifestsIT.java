@@ -1,0 +1,283 @@
+package dev.lancebridge;
+
+import dev.lancebridge.config.BridgeConfig;
+import dev.lancebridge.dev.LocalNatsServer;
+import dev.lancebridge.support.BridgeProcess;
+import dev.lancebridge.support.TestFiles;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.EnvFromSource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesList;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.nats.NatsServerRunner;
+import io.smallrye.config.ConfigMappings;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The deployment files against the application they deploy: every manifest in {@code kubernetes/}
+ * parses into the Kubernetes model; probes, ports, volume and environment names are the
+ * application's real ones; the manifests quarkus-kubernetes generated at package time agree;
+ * the Dockerfile exposes the same ports and passes the JVM flag the pom uses; and the packaged
+ * bridge, started with exactly the manifests' environment, authenticates to NATS and answers
+ * every probe on the management port.
+ */
+class KubernetesManifestsIT {
+
+    private static final Path MANIFESTS = Path.of("kubernetes");
+    private static final Path GENERATED = Path.of("target", "kubernetes", "kubernetes.yml");
+    private static final Map<String, String> PROBES = Map.of("startup", "/q/health/started",
+            "readiness", "/q/health/ready", "liveness", "/q/health/live");
+    /** Environment variables the container reads that are not bridge.* keys. */
+    private static final Set<String> OTHER_ENV = Set.of("LANCE_CPU_THREADS");
+
+    private final Properties application = applicationProperties();
+    private final Map<String, HasMetadata> objects = load();
+
+    @Test
+    void kustomizationListsEveryManifest() throws Exception {
+        Map<String, Object> kustomization = Serialization.unmarshal(Files.readString(MANIFESTS.resolve("kustomization.yaml")), Map.class);
+        Set<String> listed = new TreeSet<>((List<String>) kustomization.get("resources"));
+        Set<String> present;
+        try (var files = Files.list(MANIFESTS)) {
+            present = files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".yaml") && !n.equals("kustomization.yaml"))
+                    .collect(Collectors.toCollection(TreeSet::new));
+        }
+        assertEquals(present, listed);
+    }
+
+    @Test
+    void theStatefulSetRunsOneWriterWithProbesPortsAndStoreOfTheApplication() {
+        StatefulSet set = (StatefulSet) objects.get("StatefulSet/lance-event-bridge");
+        assertEquals(1, set.getSpec().getReplicas(), "one replica: each table has one writer");
+        Container container = set.getSpec().getTemplate().getSpec().getContainers().get(0);
+        Map<String, Integer> ports = ports(container);
+        assertEquals(Integer.parseInt(application.getProperty("quarkus.http.port")), ports.get("http"));
+        assertEquals(Integer.parseInt(application.getProperty("quarkus.management.port")), ports.get("management"));
+        probes(container).forEach((kind, probe) -> {
+            assertEquals(PROBES.get(kind), probe.getHttpGet().getPath(), kind);
+            assertEquals("management", probe.getHttpGet().getPort().getStrVal(), kind + " probe on the management port");
+        });
+        assertEquals(PROBES.keySet(), probes(container).keySet());
+
+        String storePath = environment().get("BRIDGE_STORE_PATH");
+        assertTrue(container.getVolumeMounts().stream().anyMatch(m -> m.getMountPath().equals(storePath)
+                && m.getName().equals(set.getSpec().getVolumeClaimTemplates().get(0).getMetadata().getName())),
+                "the store path is the persistent volume");
+        assertTrue(set.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot());
+        assertNotNull(container.getResources().getRequests().get("memory"));
+        assertNotNull(container.getResources().getLimits().get("memory"));
+
+        long grace = Duration.parse("PT" + environment().get("BRIDGE_INGEST_SHUTDOWN_GRACE").toUpperCase()).toSeconds();
+        assertTrue(set.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds() >= grace + 10,
+                "terminationGracePeriodSeconds above the drain (shutdown grace + NATS drain + closing the store)");
+        for (EnvFromSource source : container.getEnvFrom()) {
+            String name = source.getConfigMapRef() != null ? "ConfigMap/" + source.getConfigMapRef().getName()
+                    : "Secret/" + source.getSecretRef().getName();
+            assertTrue(objects.containsKey(name), name + " is one of the manifests");
+        }
+    }
+
+    @Test
+    void theServiceReachesTheNamedPortsOfThePods() {
+        Service service = (Service) objects.get("Service/lance-event-bridge");
+        StatefulSet set = (StatefulSet) objects.get("StatefulSet/lance-event-bridge");
+        Map<String, Integer> ports = ports(set.getSpec().getTemplate().getSpec().getContainers().get(0));
+        for (ServicePort port : service.getSpec().getPorts()) {
+            assertTrue(ports.containsKey(port.getTargetPort().getStrVal()), "target port " + port.getTargetPort());
+        }
+        assertTrue(set.getSpec().getTemplate().getMetadata().getLabels().entrySet()
+                .containsAll(service.getSpec().getSelector().entrySet()), "the selector picks the bridge's pods");
+        assertEquals(application.getProperty("quarkus.management.port"), service.getMetadata().getAnnotations().get("prometheus.io/port"));
+        assertEquals("/q/metrics", service.getMetadata().getAnnotations().get("prometheus.io/path"));
+    }
+
+    @Test
+    void everyEnvironmentVariableIsARealSetting() {
+        Pattern known = knownBridgeVariables();
+        for (String name : environment().keySet()) {
+            assertTrue(OTHER_ENV.contains(name) || known.matcher(name).matches(),
+                    name + " is not a setting of the bridge (a typo would be ignored silently)");
+        }
+        assertFalse(known.matcher("BRIDGE_INGEST_BATCHSIZE").matches(), "the check itself tells a typo");
+    }
+
+    @Test
+    void quarkusKubernetesGeneratesTheSameShape() throws Exception {
+        assertTrue(Files.exists(GENERATED), GENERATED + " is written by ./mvnw package");
+        List<HasMetadata> generated;
+        try (InputStream in = Files.newInputStream(GENERATED)) {
+            Object parsed = Serialization.unmarshal(in);
+            generated = parsed instanceof KubernetesList list ? list.getItems() : List.of((HasMetadata) parsed);
+        }
+        StatefulSet theirs = generated.stream().filter(StatefulSet.class::isInstance).map(StatefulSet.class::cast)
+                .findFirst().orElseThrow(() -> new AssertionError("quarkus-kubernetes generated no StatefulSet"));
+        StatefulSet ours = (StatefulSet) objects.get("StatefulSet/lance-event-bridge");
+        assertEquals(ours.getMetadata().getName(), theirs.getMetadata().getName());
+        assertEquals(ours.getSpec().getReplicas(), theirs.getSpec().getReplicas());
+        Container theirContainer = theirs.getSpec().getTemplate().getSpec().getContainers().get(0);
+        Container ourContainer = ours.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertEquals(ports(ourContainer), ports(theirContainer));
+        for (String kind : List.of("readiness", "liveness")) {
+            Probe their = probes(theirContainer).get(kind);
+            assertNotNull(their, "generated " + kind + " probe");
+            assertEquals(PROBES.get(kind), their.getHttpGet().getPath(), kind);
+            assertEquals(ports(ourContainer).get("management"), portNumber(their, theirContainer), kind);
+        }
+        assertEquals(refs(ourContainer), refs(theirContainer));
+        assertEquals(ourContainer.getResources().getRequests(), theirContainer.getResources().getRequests());
+        assertEquals(ourContainer.getResources().getLimits(), theirContainer.getResources().getLimits());
+        assertTrue(theirContainer.getVolumeMounts().stream().anyMatch(m -> m.getMountPath().equals(environment().get("BRIDGE_STORE_PATH"))));
+        Service theirService = generated.stream().filter(Service.class::isInstance).map(Service.class::cast).findFirst().orElseThrow();
+        assertTrue(theirService.getSpec().getPorts().stream().anyMatch(p -> p.getName().equals("http")));
+    }
+
+    @Test
+    void theDockerfileExposesTheSamePortsAndPassesTheJvmFlag() throws Exception {
+        String dockerfile = Files.readString(Path.of("src", "main", "docker", "Dockerfile.jvm"));
+        assertTrue(dockerfile.contains("EXPOSE " + application.getProperty("quarkus.http.port") + " "
+                + application.getProperty("quarkus.management.port")), "EXPOSE");
+        String pom = Files.readString(Path.of("pom.xml"));
+        var flag = Pattern.compile("<lance.jvm.args>(.*)</lance.jvm.args>").matcher(pom);
+        assertTrue(flag.find());
+        assertTrue(dockerfile.contains(flag.group(1)), "Dockerfile passes " + flag.group(1));
+        assertTrue(dockerfile.contains("LANCE_CPU_THREADS=2"));
+        assertTrue(dockerfile.contains("BRIDGE_STORE_PATH=" + environment().get("BRIDGE_STORE_PATH")));
+        assertTrue(dockerfile.contains("VOLUME " + environment().get("BRIDGE_STORE_PATH")));
+        assertTrue(Pattern.compile("(?m)^USER 185$").matcher(dockerfile).find(), "runs as the non-root user the StatefulSet expects");
+    }
+
+    @Test
+    void theBridgeStartedWithTheManifestsEnvironmentAuthenticatesAndAnswersEveryProbe() throws Exception {
+        Path dir = Files.createTempDirectory("bridge-k8s-it");
+        NatsServerRunner server = LocalNatsServer.start(dir.resolve("nats"), null, "--user", "bridge", "--pass", "s3cret");
+        Map<String, String> env = new HashMap<>(environment());
+        env.put("BRIDGE_NATS_URL", server.getURI());
+        env.put("BRIDGE_STORE_PATH", dir.resolve("store").toString());
+        env.put("BRIDGE_NATS_USER", "bridge");
+        env.put("BRIDGE_NATS_PASSWORD", "s3cret");
+        try (BridgeProcess bridge = BridgeProcess.start(server.getURI(), dir.resolve("store"), Path.of("target", "kubernetes-it-bridge.log"), env)) {
+            for (String path : PROBES.values()) {
+                assertEquals(200, bridge.status(path), path);
+            }
+            assertEquals(200, bridge.status("/q/metrics"));
+            assertEquals(200, bridge.status("/tables/events"));
+        } finally {
+            server.close();
+            TestFiles.deleteRecursively(dir);
+        }
+    }
+
+    /** The ConfigMap's and Secret's keys and the container's own variables, with their values. */
+    private Map<String, String> environment() {
+        Map<String, String> env = new HashMap<>();
+        objects.values().forEach(object -> {
+            if (object instanceof ConfigMap map) {
+                env.putAll(map.getData());
+            } else if (object instanceof Secret secret) {
+                env.putAll(secret.getStringData());
+            }
+        });
+        StatefulSet set = (StatefulSet) objects.get("StatefulSet/lance-event-bridge");
+        set.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().forEach(e -> env.put(e.getName(), e.getValue()));
+        return env;
+    }
+
+    /** Environment variable names of every {@code bridge.*} key, a map key ({@code tables.<name>}) matching any name. */
+    private static Pattern knownBridgeVariables() {
+        Set<String> names = ConfigMappings.getProperties(new ConfigMappings.ConfigClass(BridgeConfig.class, "bridge")).keySet();
+        return Pattern.compile(names.stream()
+                .map(name -> Pattern.quote(name.replaceAll("[^A-Za-z0-9*]", "_").toUpperCase()).replace("*", "\\E[A-Z0-9_]+\\Q"))
+                .collect(Collectors.joining("|")));
+    }
+
+    private static Map<String, Integer> ports(Container container) {
+        Map<String, Integer> ports = new HashMap<>();
+        for (ContainerPort port : container.getPorts()) {
+            ports.put(port.getName(), port.getContainerPort());
+        }
+        return ports;
+    }
+
+    private static Map<String, Probe> probes(Container container) {
+        Map<String, Probe> probes = new HashMap<>();
+        if (container.getStartupProbe() != null) {
+            probes.put("startup", container.getStartupProbe());
+        }
+        if (container.getReadinessProbe() != null) {
+            probes.put("readiness", container.getReadinessProbe());
+        }
+        if (container.getLivenessProbe() != null) {
+            probes.put("liveness", container.getLivenessProbe());
+        }
+        return probes;
+    }
+
+    private static Integer portNumber(Probe probe, Container container) {
+        var port = probe.getHttpGet().getPort();
+        return port.getIntVal() != null ? port.getIntVal() : ports(container).get(port.getStrVal());
+    }
+
+    private static Set<String> refs(Container container) {
+        Set<String> refs = new TreeSet<>();
+        for (EnvFromSource source : container.getEnvFrom()) {
+            refs.add(source.getConfigMapRef() != null ? "ConfigMap/" + source.getConfigMapRef().getName()
+                    : "Secret/" + source.getSecretRef().getName());
+        }
+        return refs;
+    }
+
+    private static Map<String, HasMetadata> load() {
+        Map<String, HasMetadata> objects = new HashMap<>();
+        List<Path> files = new ArrayList<>();
+        try (var list = Files.list(MANIFESTS)) {
+            list.filter(f -> f.toString().endsWith(".yaml") && !f.getFileName().toString().equals("kustomization.yaml")).forEach(files::add);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        for (Path file : files) {
+            try (InputStream in = Files.newInputStream(file)) {
+                HasMetadata object = Serialization.unmarshal(in);
+                objects.put(object.getKind() + "/" + object.getMetadata().getName(), object);
+            } catch (Exception e) {
+                throw new AssertionError(file + " is not a valid Kubernetes object: " + e.getMessage(), e);
+            }
+        }
+        return objects;
+    }
+
+    private static Properties applicationProperties() {
+        Properties properties = new Properties();
+        try (InputStream in = Files.newInputStream(Path.of("src", "main", "resources", "application.properties"))) {
+            properties.load(in);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return properties;
+    }
+}

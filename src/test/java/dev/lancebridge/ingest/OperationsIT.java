@@ -1,0 +1,166 @@
+package dev.lancebridge.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lancebridge.dev.LocalNatsServer;
+import dev.lancebridge.support.BridgeProcess;
+import dev.lancebridge.support.Events;
+import dev.lancebridge.support.TestFiles;
+import io.nats.NatsServerRunner;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.nats.client.api.ConsumerInfo;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The packaged bridge as an operator runs it: readiness follows NATS down and back up (same
+ * store, same consumer), liveness does not (a restart would not bring NATS back), SIGTERM with
+ * batches in flight commits and acks them before the process exits, and production logs are
+ * JSON lines whose failures name table, subject, stream sequence and event id.
+ */
+class OperationsIT {
+
+    private static final Duration WAIT = Duration.ofMinutes(2);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Path dir;
+    private int natsPort;
+    private NatsServerRunner server;
+    private Connection nats;
+
+    @BeforeEach
+    void startBroker() throws Exception {
+        dir = Files.createTempDirectory("bridge-ops-it");
+        try (ServerSocket socket = new ServerSocket(0)) {
+            natsPort = socket.getLocalPort();
+        }
+        server = LocalNatsServer.start(dir.resolve("nats"), natsPort);
+        nats = Nats.connect(Options.builder().server(server.getURI()).maxReconnects(-1).build());
+    }
+
+    @AfterEach
+    void stopBroker() throws Exception {
+        nats.close();
+        server.close();
+        TestFiles.deleteRecursively(dir);
+    }
+
+    private Path log(String name) {
+        return Path.of("target", "operations-it-" + name + ".log");
+    }
+
+    @Test
+    void readinessFollowsNatsDownAndBackUpAndTheSameConsumerGoesOn() throws Exception {
+        Path log = log("health");
+        Files.deleteIfExists(log);
+        try (BridgeProcess bridge = BridgeProcess.start(server.getURI(), dir.resolve("store"), log)) {
+            publish(0, 10);
+            await().atMost(WAIT).until(() -> rows(bridge) == 10);
+            long poisonSeq = Events.publish(nats.jetStream(), "events.ops", "{\"id\": \"no-text\"}", "Nats-Msg-Id", "poison-1");
+
+            server.close();
+            await().atMost(WAIT).until(() -> bridge.status("/q/health/ready") == 503);
+            JsonNode down = JSON.readTree(bridge.text("/q/health/ready")).get("checks").get(0).get("data");
+            assertEquals("disconnected", down.get("nats").asText());
+            assertEquals(200, bridge.status("/q/health/live"), "NATS being away is not a reason to restart the bridge");
+            assertEquals(200, bridge.status("/tables/events"), "search goes on without NATS");
+
+            server = LocalNatsServer.start(dir.resolve("nats"), natsPort);
+            await().atMost(WAIT).until(() -> bridge.status("/q/health/ready") == 200
+                    && nats.getStatus() == Connection.Status.CONNECTED);
+            JsonNode up = JSON.readTree(bridge.text("/q/health/ready")).get("checks").get(0).get("data");
+            assertEquals("consuming", up.get("table.events").asText());
+            publish(10, 20);
+            await().atMost(WAIT).until(() -> rows(bridge) == 20);
+            awaitCaughtUp();
+            ConsumerInfo info = nats.jetStreamManagement().getConsumerInfo("EVENTS", "bridge-events");
+            assertEquals(0, info.getRedelivered(), "the durable consumer went on where it was: nothing delivered twice");
+
+            String metrics = bridge.text("/q/metrics");
+            assertTrue(metrics.contains("bridge_events_committed_total{table=\"events\"} 20.0"), metrics);
+            assertTrue(metrics.contains("bridge_events_dead_lettered_total{reason=\"MISSING_TEXT\",table=\"events\"} 1.0"), metrics);
+            assertTrue(metrics.contains("bridge_table_rows{table=\"events\"} 20.0"), metrics);
+
+            // production logs: one JSON object per line; the failure names what failed
+            JsonNode letter = logLines(log).stream().filter(line -> line.path("message").asText().contains("dead-lettered"))
+                    .findFirst().orElseThrow(() -> new AssertionError("no dead-letter line in " + log));
+            assertEquals("WARN", letter.get("level").asText());
+            String message = letter.get("message").asText();
+            assertTrue(message.contains("table events") && message.contains("subject=events.ops")
+                    && message.contains("seq=" + poisonSeq) && message.contains("id=poison-1"), message);
+        }
+    }
+
+    @Test
+    void sigtermWithBatchesInFlightCommitsAndAcksThemBeforeExiting() throws Exception {
+        int events = 1500;
+        Path log = log("sigterm");
+        Files.deleteIfExists(log);
+        try (BridgeProcess bridge = BridgeProcess.start(server.getURI(), dir.resolve("store"), log)) {
+            publish(0, events); // embedded in-process: a few hundred per second, so batches are in flight
+            await().atMost(WAIT).until(() -> rows(bridge) >= 100);
+            int exit = bridge.terminate();
+            assertTrue(exit == 0 || exit == 143, "exit status " + exit);
+        }
+        assertTrue(Files.readString(log).contains("pipeline stopped (drained)"), "the pipeline drained before exiting");
+        ConsumerInfo atExit = nats.jetStreamManagement().getConsumerInfo("EVENTS", "bridge-events");
+        assertEquals(0, atExit.getNumAckPending(), "every event the bridge had fetched was committed and acked");
+        long acked = atExit.getAckFloor().getStreamSequence();
+        assertTrue(acked < events, "SIGTERM must land while events are still waiting (acked " + acked + ")");
+
+        try (BridgeProcess bridge = BridgeProcess.start(server.getURI(), dir.resolve("store"), log)) {
+            assertEquals(acked, rows(bridge), "the table holds exactly the acked events");
+            awaitCaughtUp();
+            assertEquals(events, rows(bridge));
+            assertEquals(events, bridge.get("/tables/events/rows?columns=id").get("rows").size());
+            ConsumerInfo done = nats.jetStreamManagement().getConsumerInfo("EVENTS", "bridge-events");
+            assertEquals(0, done.getRedelivered(), "nothing was delivered twice");
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            bridge.get("/tables/events/rows?columns=id").get("rows").forEach(row -> ids.add(row.get("id").asText()));
+            assertEquals(events, ids.size(), "each event stored once");
+        }
+    }
+
+    private void publish(int from, int to) throws Exception {
+        List<String> samples = Events.wordnetSamples();
+        for (int i = from; i < to; i++) {
+            String text = JSON.readTree(samples.get(i % samples.size())).get("text").asText() + " (#" + i + ")";
+            Events.publish(nats.jetStream(), "events.ops", JSON.writeValueAsString(Map.of("id", "ops-" + i, "text", text)));
+        }
+    }
+
+    private static long rows(BridgeProcess bridge) throws Exception {
+        return bridge.get("/tables/events").get("rows").asLong();
+    }
+
+    private void awaitCaughtUp() {
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(250)).until(() -> {
+            ConsumerInfo info = nats.jetStreamManagement().getConsumerInfo("EVENTS", "bridge-events");
+            return info.getNumPending() == 0 && info.getNumAckPending() == 0;
+        });
+    }
+
+    private static List<JsonNode> logLines(Path log) throws Exception {
+        return Files.readAllLines(log).stream().filter(line -> line.startsWith("{")).map(line -> {
+            try {
+                return JSON.readTree(line);
+            } catch (Exception e) {
+                throw new AssertionError("not a JSON log line: " + line, e);
+            }
+        }).toList();
+    }
+}
