@@ -133,7 +133,9 @@ class KubernetesManifestsIT {
         List<HasMetadata> generated;
         try (InputStream in = Files.newInputStream(GENERATED)) {
             Object parsed = Serialization.unmarshal(in);
-            generated = parsed instanceof KubernetesList list ? list.getItems() : List.of((HasMetadata) parsed);
+            generated = parsed instanceof KubernetesList list ? list.getItems()
+                    : parsed instanceof List<?> many ? many.stream().map(HasMetadata.class::cast).toList()
+                    : List.of((HasMetadata) parsed);
         }
         StatefulSet theirs = generated.stream().filter(StatefulSet.class::isInstance).map(StatefulSet.class::cast)
                 .findFirst().orElseThrow(() -> new AssertionError("quarkus-kubernetes generated no StatefulSet"));
@@ -143,13 +145,19 @@ class KubernetesManifestsIT {
         Container theirContainer = theirs.getSpec().getTemplate().getSpec().getContainers().get(0);
         Container ourContainer = ours.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertEquals(ports(ourContainer), ports(theirContainer));
-        for (String kind : List.of("readiness", "liveness")) {
+        for (String kind : PROBES.keySet()) {
             Probe their = probes(theirContainer).get(kind);
             assertNotNull(their, "generated " + kind + " probe");
             assertEquals(PROBES.get(kind), their.getHttpGet().getPath(), kind);
             assertEquals(ports(ourContainer).get("management"), portNumber(their, theirContainer), kind);
         }
         assertEquals(refs(ourContainer), refs(theirContainer));
+        assertEquals(ours.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds(),
+                theirs.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds());
+        for (String kind : PROBES.keySet()) {
+            assertEquals(probes(ourContainer).get(kind).getPeriodSeconds(), probes(theirContainer).get(kind).getPeriodSeconds(), kind);
+            assertEquals(probes(ourContainer).get(kind).getFailureThreshold(), probes(theirContainer).get(kind).getFailureThreshold(), kind);
+        }
         assertEquals(ourContainer.getResources().getRequests(), theirContainer.getResources().getRequests());
         assertEquals(ourContainer.getResources().getLimits(), theirContainer.getResources().getLimits());
         assertTrue(theirContainer.getVolumeMounts().stream().anyMatch(m -> m.getMountPath().equals(environment().get("BRIDGE_STORE_PATH"))));

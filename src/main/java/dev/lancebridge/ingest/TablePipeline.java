@@ -295,6 +295,11 @@ final class TablePipeline {
 
     /** Dead-letters and acks {@code message}; if the dead letter cannot be stored, naks it instead. */
     private void deadLetter(Message message, Normalized change, Rejection.Reason reason, String detail) {
+        // the same names as fields of JSON log lines, for log collectors to filter on
+        org.jboss.logging.MDC.put("table", table);
+        org.jboss.logging.MDC.put("subject", message.getSubject());
+        org.jboss.logging.MDC.put("stream_seq", Long.toString(message.metaData().streamSequence()));
+        org.jboss.logging.MDC.put("event_id", eventId(change, message));
         try {
             deadLetters.publish(message, reason, detail);
             message.ack();
@@ -305,6 +310,8 @@ final class TablePipeline {
             LOG.errorf("table %s: could not dead-letter subject=%s seq=%d id=%s (%s); will retry", table,
                     message.getSubject(), message.metaData().streamSequence(), eventId(change, message), e.getMessage());
             message.nakWithDelay(settings.retryDelay());
+        } finally {
+            org.jboss.logging.MDC.clear();
         }
     }
 

@@ -3,6 +3,7 @@ package dev.lancebridge.api;
 import dev.lancebridge.ingest.NatsClient;
 import dev.lancebridge.store.LanceStore;
 import dev.lancebridge.support.GlossCorpus;
+import dev.lancebridge.support.Scrape;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -106,7 +107,7 @@ class TablesResourceTest {
     @Test
     void pipelineAndSearchMetricsCarryRealValuesAfterIngest() throws Exception {
         String missingText = "bridge_events_dead_lettered_total{reason=\"MISSING_TEXT\",table=\"events\"}";
-        double lettersBefore = value(given().get(this.metrics).asString(), missingText);
+        double lettersBefore = Scrape.value(given().get(this.metrics).asString(), missingText);
         dev.lancebridge.support.Events.publish(nats.jetStream(), "events.api", "{\"id\": \"api-poison\"}");
         given().contentType(ContentType.JSON).body("{\"query\": \"hunting dog\", \"k\": 3}")
                 .post("/tables/events/search").then().statusCode(200);
@@ -114,7 +115,7 @@ class TablesResourceTest {
                 .body("{\"query\": \"hunting dog\", \"k\": 3, \"mode\": \"fulltext\"}")
                 .post("/tables/events/search").then().statusCode(200);
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->
-                value(given().get(this.metrics).asString(), missingText) == lettersBefore + 1);
+                Scrape.value(given().get(this.metrics).asString(), missingText) == lettersBefore + 1);
         List<String> counted = List.of("bridge_events_received_total{table=\"events\"}", "bridge_events_committed_total{table=\"events\"}",
                 "bridge_batch_size_events_count{table=\"events\"}", "bridge_commit_duration_seconds_count{table=\"events\"}",
                 "bridge_embed_duration_seconds_count{table=\"events\"}", "bridge_freshness_seconds_count{table=\"events\"}",
@@ -124,7 +125,7 @@ class TablesResourceTest {
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() -> {
             String scrape = given().get(this.metrics).asString();
             for (String series : counted) {
-                assertTrue(value(scrape, series) >= 1, series + " in\n" + scrape);
+                assertTrue(Scrape.value(scrape, series) >= 1, series + " in\n" + scrape);
             }
         });
         String metrics = given().get(this.metrics).then().statusCode(200).extract().asString();
@@ -132,16 +133,6 @@ class TablesResourceTest {
         assertTrue(metrics.contains("bridge_freshness_seconds_bucket{table=\"events\",le=\"60.0\"}"), metrics);
         assertTrue(metrics.contains("bridge_consumer_pending{table=\"events\"} 0.0"), metrics);
         assertTrue(metrics.contains("bridge_events_in_hand{table=\"events\"}"), metrics);
-    }
-
-    /** The value of one Prometheus series in a scrape, 0 when absent. */
-    private static double value(String scrape, String series) {
-        for (String line : scrape.split("\n")) {
-            if (line.startsWith(series + " ")) {
-                return Double.parseDouble(line.substring(series.length() + 1).trim());
-            }
-        }
-        return 0;
     }
 
     @Test

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lancebridge.dev.LocalNatsServer;
 import dev.lancebridge.support.BridgeProcess;
 import dev.lancebridge.support.Events;
+import dev.lancebridge.support.Scrape;
 import dev.lancebridge.support.TestFiles;
 import io.nats.NatsServerRunner;
 import io.nats.client.Connection;
@@ -91,9 +92,9 @@ class OperationsIT {
             assertEquals(0, info.getRedelivered(), "the durable consumer went on where it was: nothing delivered twice");
 
             String metrics = bridge.text("/q/metrics");
-            assertTrue(metrics.contains("bridge_events_committed_total{table=\"events\"} 20.0"), metrics);
-            assertTrue(metrics.contains("bridge_events_dead_lettered_total{reason=\"MISSING_TEXT\",table=\"events\"} 1.0"), metrics);
-            assertTrue(metrics.contains("bridge_table_rows{table=\"events\"} 20.0"), metrics);
+            assertEquals(20, Scrape.value(metrics, "bridge_events_committed_total{table=\"events\"}"), metrics);
+            assertEquals(1, Scrape.value(metrics, "bridge_events_dead_lettered_total{reason=\"MISSING_TEXT\",table=\"events\"}"), metrics);
+            assertEquals(20, Scrape.value(metrics, "bridge_table_rows{table=\"events\"}"), metrics);
 
             // production logs: one JSON object per line; the failure names what failed
             JsonNode letter = logLines(log).stream().filter(line -> line.path("message").asText().contains("dead-lettered"))
@@ -102,6 +103,8 @@ class OperationsIT {
             String message = letter.get("message").asText();
             assertTrue(message.contains("table events") && message.contains("subject=events.ops")
                     && message.contains("seq=" + poisonSeq) && message.contains("id=poison-1"), message);
+            assertEquals("poison-1", letter.get("mdc").get("event_id").asText(), letter.toString());
+            assertEquals(Long.toString(poisonSeq), letter.get("mdc").get("stream_seq").asText());
         }
     }
 
