@@ -193,6 +193,14 @@ public interface BridgeConfig {
         /** In dev mode, publish sample events (WordNet glosses) to an empty {@code events} stream. */
         @WithDefault("true")
         boolean seed();
+
+        /**
+         * Port of the nats-server dev mode starts (the standard NATS port, so that {@code nats pub}
+         * needs no {@code --server}). When it is taken, a free port; either way the port stays the
+         * same across live reloads, so publishers reconnect.
+         */
+        @WithDefault("4222")
+        int natsPort();
     }
 
     interface Table {

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 public class NatsClient {
 
     public static final String DEFAULT_URL = "nats://127.0.0.1:4222";
+    private static final String DEV_PORT_PROPERTY = "lance-bridge.dev-nats-port";
     private static final Logger LOG = Logger.getLogger(NatsClient.class);
 
     private final BridgeConfig config;
@@ -76,9 +77,34 @@ public class NatsClient {
         if (LaunchMode.current() != LaunchMode.DEVELOPMENT) {
             return DEFAULT_URL;
         }
-        devServer = LocalNatsServer.start(Path.of("target", "dev-nats"), null);
+        // a live reload restarts the application, not the JVM: a system property keeps the port
+        int port = Integer.getInteger(DEV_PORT_PROPERTY, config.dev().natsPort());
+        if (!free(port)) {
+            LOG.infof("dev mode: port %d is taken (another nats-server?); the bridge's own starts on a free port", port);
+            port = freePort();
+        }
+        System.setProperty(DEV_PORT_PROPERTY, Integer.toString(port));
+        devServer = LocalNatsServer.start(Path.of("target", "dev-nats"), port);
         LOG.infof("dev mode: started a local nats-server at %s (JetStream store in target/dev-nats)", devServer.getURI());
         return devServer.getURI();
+    }
+
+    private static boolean free(int port) {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("no free port for the dev nats-server: " + e.getMessage(), e);
+        }
     }
 
     public Connection connection() {
