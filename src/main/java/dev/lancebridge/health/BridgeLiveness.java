@@ -10,6 +10,7 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Liveness;
 
 import java.time.Duration;
+import java.util.function.LongSupplier;
 
 /**
  * Live unless a table's pipeline is wedged: its flow ended on an unexpected error, or it has
@@ -42,14 +43,18 @@ public class BridgeLiveness implements HealthCheck {
 
     /** Null when the pipeline is fine, else why it is wedged. */
     private String verdict(String table, PipelineState state) {
+        return verdict(state, stallTimeout, () -> pipelines.pendingAtServer(table));
+    }
+
+    /** Null when the pipeline is fine, else why it is wedged; asks the server only when progress is overdue. */
+    static String verdict(PipelineState state, Duration stallTimeout, LongSupplier pendingAtServer) {
         if (state.stoppedBy() != null) {
             return "stopped on an unexpected error: " + state.stoppedBy();
         }
         if (state.sinceProgress().compareTo(stallTimeout) <= 0) {
             return null;
         }
-        // asked only when overdue: one consumer-info request, and only a stall if events wait
-        long pending = pipelines.pendingAtServer(table);
+        long pending = pendingAtServer.getAsLong();
         return pending > 0 ? "stalled: no commit for " + state.sinceProgress().toSeconds() + " s while " + pending
                 + " events wait (" + state.eventsInHand() + " in hand)" : null;
     }
