@@ -78,13 +78,13 @@ public class NatsClient {
             return DEFAULT_URL;
         }
         // a live reload restarts the application, not the JVM: a system property keeps the port
-        int port = Integer.getInteger(DEV_PORT_PROPERTY, config.dev().natsPort());
+        Integer port = Integer.getInteger(DEV_PORT_PROPERTY, config.dev().natsPort());
         if (!free(port)) {
             LOG.infof("dev mode: port %d is taken (another nats-server?); the bridge's own starts on a free port", port);
-            port = freePort();
+            port = null;
         }
-        System.setProperty(DEV_PORT_PROPERTY, Integer.toString(port));
         devServer = LocalNatsServer.start(Path.of("target", "dev-nats"), port);
+        System.setProperty(DEV_PORT_PROPERTY, Integer.toString(devServer.getPort()));
         LOG.infof("dev mode: started a local nats-server at %s (JetStream store in target/dev-nats)", devServer.getURI());
         return devServer.getURI();
     }
@@ -96,14 +96,6 @@ public class NatsClient {
             return true;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static int freePort() {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free port for the dev nats-server: " + e.getMessage(), e);
         }
     }
 

@@ -11,6 +11,7 @@ import io.nats.client.Message;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.IntSupplier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -35,7 +36,8 @@ final class PipelineMetrics {
     private final Timer commitTime;
     private final Timer freshness;
     private final AtomicLong pending = new AtomicLong();
-    private final AtomicLong inHand = new AtomicLong();
+    /** Held here: a gauge keeps only a weak reference to what it reads. */
+    private IntSupplier inHand;
 
     PipelineMetrics(MeterRegistry registry, String table) {
         this.registry = registry;
@@ -57,8 +59,6 @@ final class PipelineMetrics {
         Gauge.builder("bridge.consumer.pending", pending, AtomicLong::get)
                 .description("events in the stream the consumer has not delivered yet (lag), as of the last fetch")
                 .tags(tags).register(registry);
-        Gauge.builder("bridge.events.in.hand", inHand, AtomicLong::get)
-                .description("events fetched and not yet acked or naked").tags(tags).register(registry);
     }
 
     void fetched(List<Message> messages) {
@@ -78,8 +78,11 @@ final class PipelineMetrics {
         pending.set(messages.get(messages.size() - 1).metaData().pendingCount());
     }
 
-    void inHand(long events) {
-        inHand.set(events);
+    /** Reports {@code events} (fetched, not yet acked or naked) as a gauge, read at each scrape. */
+    void inHand(IntSupplier events) {
+        inHand = events;
+        Gauge.builder("bridge.events.in.hand", events, IntSupplier::getAsInt)
+                .description("events fetched and not yet acked or naked").tags(tags).register(registry);
     }
 
     void embedded(long nanos) {

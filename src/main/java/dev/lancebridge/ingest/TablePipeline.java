@@ -89,6 +89,7 @@ final class TablePipeline {
         this.embedThread = Executors.newSingleThreadExecutor(named("embed-" + table));
         this.writerThread = Executors.newSingleThreadExecutor(named("writer-" + table));
         this.heartbeat = Executors.newSingleThreadScheduledExecutor(named("heartbeat-" + table));
+        metrics.inHand(this::eventsInHand);
     }
 
     void start() {
@@ -142,11 +143,15 @@ final class TablePipeline {
 
     /** What health checks read: whether it runs, what it holds, and how long since it last made progress. */
     PipelineState state() {
+        return new PipelineState(running, stoppedBy, fetchError, eventsInHand(), Duration.ofNanos(System.nanoTime() - progressAt));
+    }
+
+    private int eventsInHand() {
         int inHand = 0;
         for (IngestBatch batch : inFlight) {
             inHand += batch.messages().size();
         }
-        return new PipelineState(running, stoppedBy, fetchError, inHand, Duration.ofNanos(System.nanoTime() - progressAt));
+        return inHand;
     }
 
     /** Events the consumer holds for this table (not yet delivered, or delivered and not acked); -1 when NATS cannot say. */
@@ -203,7 +208,6 @@ final class TablePipeline {
             progressIfNothingInHand();
         } else {
             inFlight.add(batch);
-            metrics.inHand(state().eventsInHand());
             LOG.debugf("table %s: fetched and normalized %d events in %.1f ms", table, messages.size(), millisSince(start));
         }
         return batch;
@@ -245,7 +249,6 @@ final class TablePipeline {
                 .onFailure().recoverWithItem(failure -> {
                     retry(batch, "embed", failure);
                     inFlight.remove(batch);
-                    metrics.inHand(state().eventsInHand());
                     return new IngestBatch(List.of(), List.of());
                 });
     }
@@ -257,7 +260,6 @@ final class TablePipeline {
                     commitNow(batch);
                 } finally {
                     inFlight.removeIf(held -> held.messages() == batch.messages());
-                    metrics.inHand(state().eventsInHand());
                 }
             }
             return (Void) null;
