@@ -149,10 +149,6 @@ class BridgeEndToEndTest {
     void everyMessageIsAckedOnceCommitted() throws Exception {
         Events.publish(js(), "events.acks", "{\"id\": \"ack-me\", \"text\": \"acked after commit\"}");
         await().atMost(WAIT).until(() -> count("id = 'ack-me'") == 1);
-        JetStreamManagement jsm = nats.management();
-        await().atMost(WAIT).until(() -> {
-            var info = jsm.getConsumerInfo("EVENTS", "bridge-events");
-            return info.getNumAckPending() == 0 && info.getNumPending() == 0;
-        });
+        Events.awaitCaughtUp(nats.management(), WAIT);
     }
 }

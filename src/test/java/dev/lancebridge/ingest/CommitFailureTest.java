@@ -105,10 +105,7 @@ class CommitFailureTest {
         publish(5);
         await().atMost(Duration.ofSeconds(30)).until(() -> table.countRows(null) == 5);
         assertEquals(2, failures.get());
-        await().atMost(Duration.ofSeconds(10)).until(() -> {
-            var info = nats.jetStreamManagement().getConsumerInfo("EVENTS", "bridge-events");
-            return info.getNumAckPending() == 0 && info.getNumPending() == 0;
-        });
+        Events.awaitCaughtUp(nats.jetStreamManagement(), Duration.ofSeconds(10));
         assertTrue(letters().isEmpty(), "a store failure is not poison");
         assertEquals(2, registry.get("bridge.batch.failures").tag("stage", "commit").counter().count());
         assertEquals(5, registry.get("bridge.events.committed").counter().count());

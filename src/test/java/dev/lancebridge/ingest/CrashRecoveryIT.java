@@ -11,7 +11,6 @@ import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
-import io.nats.client.api.ConsumerInfo;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.VarCharVector;
@@ -213,12 +212,8 @@ class CrashRecoveryIT {
         return expected.values().stream().filter(java.util.Objects::nonNull).count();
     }
 
-    /** Until the bridge's consumer has nothing pending and nothing unacknowledged. */
-    private static void awaitCaughtUp() {
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(250)).until(() -> {
-            ConsumerInfo info = nats.jetStreamManagement().getConsumerInfo("EVENTS", "bridge-events");
-            return info.getNumPending() == 0 && info.getNumAckPending() == 0;
-        });
+    private static void awaitCaughtUp() throws java.io.IOException {
+        Events.awaitCaughtUp(nats.jetStreamManagement(), WAIT);
     }
 
     private static void assertTableHoldsExactlyTheExpectedRows() throws Exception {

@@ -16,7 +16,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,10 +45,8 @@ class OperationsIT {
     @BeforeEach
     void startBroker() throws Exception {
         dir = Files.createTempDirectory("bridge-ops-it");
-        try (ServerSocket socket = new ServerSocket(0)) {
-            natsPort = socket.getLocalPort();
-        }
-        server = LocalNatsServer.start(dir.resolve("nats"), natsPort);
+        server = LocalNatsServer.start(dir.resolve("nats"), null);
+        natsPort = server.getPort(); // a restart comes back on the same port
         nats = Nats.connect(Options.builder().server(server.getURI()).maxReconnects(-1).build());
     }
 
@@ -150,11 +147,8 @@ class OperationsIT {
         return bridge.get("/tables/events").get("rows").asLong();
     }
 
-    private void awaitCaughtUp() {
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(250)).until(() -> {
-            ConsumerInfo info = nats.jetStreamManagement().getConsumerInfo("EVENTS", "bridge-events");
-            return info.getNumPending() == 0 && info.getNumAckPending() == 0;
-        });
+    private void awaitCaughtUp() throws java.io.IOException {
+        Events.awaitCaughtUp(nats.jetStreamManagement(), WAIT);
     }
 
     private static List<JsonNode> logLines(Path log) throws Exception {

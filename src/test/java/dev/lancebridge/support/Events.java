@@ -33,6 +33,14 @@ public final class Events {
         }
     }
 
+    /** Waits until the events table's consumer ({@code bridge-events} on EVENTS) has nothing pending and nothing unacked. */
+    public static void awaitCaughtUp(JetStreamManagement jsm, java.time.Duration wait) {
+        org.awaitility.Awaitility.await().atMost(wait).pollInterval(java.time.Duration.ofMillis(250)).until(() -> {
+            var info = jsm.getConsumerInfo("EVENTS", "bridge-events");
+            return info.getNumPending() == 0 && info.getNumAckPending() == 0;
+        });
+    }
+
     /** Every message a stream holds, in order. */
     public static List<MessageInfo> all(JetStreamManagement jsm, String stream) {
         try {
