@@ -26,6 +26,13 @@ public class ErrorMapper {
         return error(Response.Status.BAD_REQUEST, "invalid search", e.getMessage());
     }
 
+    /** A remote embedder that is down or slow: the caller may retry; ingest waits for it too. */
+    @ServerExceptionMapper
+    public Response embedderUnavailable(dev.lancebridge.embed.EmbedderUnavailableException e) {
+        return Response.fromResponse(error(Response.Status.SERVICE_UNAVAILABLE, "embedder unavailable", e.getMessage()))
+                .header("Retry-After", "5").build();
+    }
+
     /** A body that is not valid JSON or does not fit the request's shape (a string for {@code k}, a null in a vector). */
     @ServerExceptionMapper
     public Response unreadableBody(JsonProcessingException e) {

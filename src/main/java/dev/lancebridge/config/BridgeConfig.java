@@ -25,6 +25,12 @@ public interface BridgeConfig {
 
     Embedding embedding();
 
+    /**
+     * Embedders by name, beside the built-in in-process {@code minilm} and {@code bge-small}; a
+     * table chooses one with {@code bridge.tables.<table>.embedder}.
+     */
+    Map<String, EmbedderSettings> embedders();
+
     Search search();
 
     Health health();
@@ -157,6 +163,41 @@ public interface BridgeConfig {
         Optional<Integer> threads();
     }
 
+    /** Where an embedder's vectors come from. */
+    enum Provider {
+        /** A model in this JVM: {@code model} is all-MiniLM-L6-v2 (default) or bge-small-en-v1.5-q. */
+        IN_PROCESS,
+        /** The events carry their vectors ({@code "vector": [...]}), {@code dimension} long. */
+        PROVIDED,
+        /** An OpenAI-compatible embeddings endpoint: OpenAI, Ollama ({@code http://host:11434/v1}), vLLM, LocalAI. */
+        OPENAI
+    }
+
+    /** One embedder: {@code bridge.embedders.<name>.provider=openai}, ... */
+    interface EmbedderSettings {
+        Provider provider();
+
+        /** The model: an in-process model's name, the remote model, or a label for provided vectors (default: the embedder's name). */
+        Optional<String> model();
+
+        /** Vector length; required for {@code provided} and {@code openai} (every answer is checked against it). */
+        Optional<Integer> dimension();
+
+        /** {@code openai}: the API root that {@code /embeddings} is under, e.g. {@code https://api.openai.com/v1}. */
+        Optional<String> baseUrl();
+
+        /** {@code openai}: the bearer token, if the endpoint wants one (mount it from a Secret). */
+        Optional<String> apiKey();
+
+        /** {@code openai}: how long one request may take; a timeout is an outage (the batch waits and retries). */
+        @WithDefault("30s")
+        Duration timeout();
+
+        /** {@code openai}: most texts per request; a bigger batch is split. */
+        @WithDefault("100")
+        int maxBatch();
+    }
+
     interface Search {
         /** Largest {@code k} a search may ask for. */
         @WithDefault("1000")
@@ -209,5 +250,49 @@ public interface BridgeConfig {
 
         /** Subjects of the stream that feed the table (the consumer's filter). */
         List<String> subjects();
+
+        /**
+         * JSON pointer to the row id in the payload (a string or an integer). An event without
+         * it is keyed by its {@code Nats-Msg-Id} header, else by {@code <stream>:<sequence>}.
+         */
+        @WithDefault("/id")
+        String id();
+
+        /**
+         * The text that is embedded and searched, a template of payload fields such as
+         * {@code {title}: {body}} (each placeholder a JSON pointer, its leading slash optional).
+         */
+        @WithDefault("{text}")
+        String text();
+
+        /**
+         * JSON pointer to the event's own time (ISO-8601 with an offset, or epoch milliseconds),
+         * stored as {@code event_time}; unset or absent from an event: when JetStream stored it.
+         */
+        Optional<String> eventTime();
+
+        /**
+         * The embedder that makes the table's vectors: {@code minilm} (in-process
+         * all-MiniLM-L6-v2), {@code bge-small} (in-process bge-small-en-v1.5, quantized), or a name
+         * declared under {@code bridge.embedders}.
+         */
+        @WithDefault("minilm")
+        String embedder();
+
+        /** Typed columns from payload fields, by column name; the table's schema is derived from them. */
+        Map<String, Column> columns();
+    }
+
+    /** A typed column: {@code bridge.tables.<table>.columns.<column>.type=double}. */
+    interface Column {
+        /** string, int, long, double, boolean, timestamp, list<string>, or json (any value kept as JSON text). */
+        String type();
+
+        /** JSON pointer to the field in the payload; defaults to the top-level field of the column's name. */
+        Optional<String> pointer();
+
+        /** Whether an event may lack the field (the row holds null); an event lacking a required one is dead-lettered. */
+        @WithDefault("true")
+        boolean nullable();
     }
 }

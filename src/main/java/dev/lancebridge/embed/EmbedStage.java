@@ -5,39 +5,70 @@ import dev.lancebridge.normalize.Row;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Gives every row of a batch its vector with one embedder call: rows that carried a vector keep
- * it, the others are embedded together. Deletions and rejections pass through.
+ * it, rows whose text the table already holds embedded by the same model keep the stored vector,
+ * the others are embedded together. Deletions and rejections pass through.
  */
 public final class EmbedStage {
 
     private final Embedder embedder;
+    private final StoredVectors stored;
 
-    public EmbedStage(Embedder embedder) {
+    public EmbedStage(Embedder embedder, StoredVectors stored) {
         this.embedder = embedder;
+        this.stored = stored;
     }
 
-    public List<Normalized> embed(List<Normalized> changes) {
+    public EmbedStage(Embedder embedder) {
+        this(embedder, StoredVectors.NONE);
+    }
+
+    public Embedder embedder() {
+        return embedder;
+    }
+
+    /** The batch with vectors, and how many rows kept a stored vector. */
+    public record Embedded(List<Normalized> changes, int reused, int computed) {
+    }
+
+    public Embedded embed(List<Normalized> changes) {
+        List<String> ids = new ArrayList<>();
+        for (Normalized change : changes) {
+            if (change instanceof Row row && row.needsEmbedding()) {
+                ids.add(row.id());
+            }
+        }
+        if (ids.isEmpty()) {
+            return new Embedded(changes, 0, 0);
+        }
+        Map<String, StoredVectors.Stored> held = stored.lookup(ids);
+        List<Normalized> result = new ArrayList<>(changes);
         List<String> texts = new ArrayList<>();
-        for (Normalized change : changes) {
-            if (change instanceof Row row && row.needsEmbedding()) {
-                texts.add(row.text());
+        List<Integer> positions = new ArrayList<>();
+        int reused = 0;
+        for (int i = 0; i < result.size(); i++) {
+            if (result.get(i) instanceof Row row && row.needsEmbedding()) {
+                StoredVectors.Stored same = held.get(row.id());
+                if (same != null && row.textHash().equals(same.textHash()) && embedder.model().equals(same.model())
+                        && same.vector() != null) {
+                    result.set(i, row.withVector(same.vector(), same.model()));
+                    reused++;
+                } else {
+                    texts.add(row.text());
+                    positions.add(i);
+                }
             }
         }
-        if (texts.isEmpty()) {
-            return changes;
-        }
-        List<float[]> vectors = embedder.embed(texts);
-        List<Normalized> embedded = new ArrayList<>(changes.size());
-        int next = 0;
-        for (Normalized change : changes) {
-            if (change instanceof Row row && row.needsEmbedding()) {
-                embedded.add(row.withVector(vectors.get(next++), embedder.model()));
-            } else {
-                embedded.add(change);
+        if (!texts.isEmpty()) {
+            List<float[]> vectors = embedder.embed(texts);
+            for (int j = 0; j < positions.size(); j++) {
+                Row row = (Row) result.get(positions.get(j));
+                result.set(positions.get(j), row.withVector(vectors.get(j), embedder.model()));
             }
         }
-        return embedded;
+        return new Embedded(result, reused, texts.size());
     }
 }

@@ -1,6 +1,9 @@
 package dev.lancebridge.embed;
 
-/** The embedder could not produce vectors right now: transient for the pipeline (nak and retry). */
+/**
+ * The embedder failed on a batch. The batch is naked and redelivered with backoff; an event whose
+ * deliveries run out is dead-lettered. See {@link EmbedderUnavailableException} for outages.
+ */
 public class EmbeddingException extends RuntimeException {
 
     public EmbeddingException(String message, Throwable cause) {

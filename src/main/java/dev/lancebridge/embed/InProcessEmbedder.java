@@ -1,55 +1,63 @@
 package dev.lancebridge.embed;
 
-import dev.lancebridge.config.BridgeConfig;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
-import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
-import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
+import dev.langchain4j.model.embedding.EmbeddingModel;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
- * all-MiniLM-L6-v2 (384 dimensions) running in this JVM on ONNX Runtime; the weights ship inside
- * the Maven jar, nothing is downloaded. A batch is spread over one thread per core.
+ * An {@link InProcessModel} running in this JVM on ONNX Runtime. A batch is spread over the
+ * threads given (one per core), shared by every in-process model.
  */
-@ApplicationScoped
 public class InProcessEmbedder implements Embedder, AutoCloseable {
 
-    /** The name LanceDB's sentence-transformers registry knows this model by. */
-    public static final String MODEL = "all-MiniLM-L6-v2";
-    public static final int DIMENSION = 384;
+    /** The default model's name, as LanceDB's sentence-transformers registry knows it. */
+    public static final String MODEL = InProcessModel.MINILM.modelName();
+    public static final int DIMENSION = InProcessModel.MINILM.dimension();
 
-    private final ExecutorService threads;
-    private final AllMiniLmL6V2EmbeddingModel model;
+    private final InProcessModel kind;
+    private final EmbeddingModel model;
+    /** Threads this embedder made itself and shuts down on close; null when they are shared. */
+    private final ExecutorService owned;
 
-    @Inject
-    public InProcessEmbedder(BridgeConfig config) {
-        this(config.embedding().threads().orElse(Runtime.getRuntime().availableProcessors()));
+    /** {@code kind} on shared threads. */
+    public InProcessEmbedder(InProcessModel kind, ExecutorService threads) {
+        this(kind, threads, false);
     }
 
-    /** @param count threads a batch is spread over */
+    /** {@code kind} on {@code count} threads of its own, shut down on close (tests, benchmarks). */
+    public InProcessEmbedder(InProcessModel kind, int count) {
+        this(kind, Embedders.threads(count), true);
+    }
+
+    /** all-MiniLM-L6-v2 on {@code count} threads of its own. */
     public InProcessEmbedder(int count) {
-        this.threads = Executors.newFixedThreadPool(Math.max(1, count), runnable -> {
-            Thread thread = new Thread(runnable, "embedder");
-            thread.setDaemon(true);
-            return thread;
-        });
-        this.model = new AllMiniLmL6V2EmbeddingModel(threads);
+        this(InProcessModel.MINILM, count);
+    }
+
+    private InProcessEmbedder(InProcessModel kind, ExecutorService threads, boolean owned) {
+        this.kind = kind;
+        this.model = kind.load(threads);
+        this.owned = owned ? threads : null;
     }
 
     @Override
     public String model() {
-        return MODEL;
+        return kind.modelName();
     }
 
     @Override
     public int dimension() {
-        return DIMENSION;
+        return kind.dimension();
+    }
+
+    @Override
+    public Optional<LanceDbFunction> lancedbFunction() {
+        return Optional.of(kind.lancedbFunction());
     }
 
     @Override
@@ -65,13 +73,14 @@ public class InProcessEmbedder implements Embedder, AutoCloseable {
             embeddings.forEach(embedding -> vectors.add(embedding.vector()));
             return vectors;
         } catch (RuntimeException e) {
-            throw new EmbeddingException("in-process " + MODEL + " failed: " + e.getMessage(), e);
+            throw new EmbeddingException("in-process " + kind.modelName() + " failed: " + e.getMessage(), e);
         }
     }
 
-    @PreDestroy
     @Override
     public void close() {
-        threads.shutdownNow();
+        if (owned != null) {
+            owned.shutdownNow();
+        }
     }
 }

@@ -39,8 +39,10 @@ public class BridgeReadiness implements HealthCheck {
             PipelineState state = table.getValue();
             boolean fetching = state.running() && state.fetchError() == null;
             consumers &= fetching;
-            response.withData("table." + table.getKey(), fetching ? "consuming"
-                    : state.running() ? "fetch failing: " + state.fetchError() : "stopped");
+            // an unavailable embedder holds ingest back but not search: still ready, and it says why
+            response.withData("table." + table.getKey(), !fetching
+                    ? state.running() ? "fetch failing: " + state.fetchError() : "stopped"
+                    : state.embedError() != null ? "waiting for the embedder: " + state.embedError() : "consuming");
         }
         return response.status(nats && running && consumers && writable).build();
     }

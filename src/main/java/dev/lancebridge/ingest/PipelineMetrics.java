@@ -33,6 +33,8 @@ final class PipelineMetrics {
     private final Counter committed;
     private final DistributionSummary batchSize;
     private final Timer embedTime;
+    private final Counter embeddedRows;
+    private final Counter reusedVectors;
     private final Timer commitTime;
     private final Timer freshness;
     private final AtomicLong pending = new AtomicLong();
@@ -51,6 +53,11 @@ final class PipelineMetrics {
         batchSize = DistributionSummary.builder("bridge.batch.size").description("events per fetched batch")
                 .baseUnit("events").tags(tags).register(registry);
         embedTime = Timer.builder("bridge.embed.duration").description("embedding one batch (the rows without a vector)")
+                .tags(tags).register(registry);
+        embeddedRows = Counter.builder("bridge.embeddings.computed").description("rows the table's embedder made a vector for")
+                .tags(tags).register(registry);
+        reusedVectors = Counter.builder("bridge.embeddings.reused")
+                .description("rows whose text was unchanged, so they kept their stored vector without calling the embedder")
                 .tags(tags).register(registry);
         commitTime = Timer.builder("bridge.commit.duration").description("one batch's commit to the table (merge-insert and deletes)")
                 .tags(tags).register(registry);
@@ -85,8 +92,10 @@ final class PipelineMetrics {
                 .description("events fetched and not yet acked or naked").tags(tags).register(registry);
     }
 
-    void embedded(long nanos) {
+    void embedded(long nanos, int computed, int reused) {
         embedTime.record(nanos, TimeUnit.NANOSECONDS);
+        embeddedRows.increment(computed);
+        reusedVectors.increment(reused);
     }
 
     /** A commit of {@code messages} that returned after {@code nanos}; {@code stored} of them were rows or deletes. */

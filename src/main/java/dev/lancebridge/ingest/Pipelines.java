@@ -1,11 +1,15 @@
 package dev.lancebridge.ingest;
 
 import dev.lancebridge.config.BridgeConfig;
+import dev.lancebridge.config.TableDeclaration;
 import dev.lancebridge.embed.EmbedStage;
 import dev.lancebridge.embed.Embedder;
+import dev.lancebridge.embed.Embedders;
+import dev.lancebridge.embed.LanceDbFunction;
 import dev.lancebridge.normalize.Normalizer;
 import dev.lancebridge.store.LanceStore;
 import dev.lancebridge.store.LanceTable;
+import dev.lancebridge.store.TableLayout;
 import dev.lancebridge.store.Maintenance;
 import dev.lancebridge.store.StoreMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -40,43 +44,66 @@ public class Pipelines {
     private final BridgeConfig config;
     private final NatsClient nats;
     private final LanceStore store;
-    private final Embedder embedder;
+    private final Embedders embedders;
     private final Maintenance maintenance;
     private final StoreMetrics metrics;
     private final MeterRegistry registry;
     private final Map<String, TablePipeline> pipelines = new ConcurrentHashMap<>();
 
-    public Pipelines(BridgeConfig config, NatsClient nats, LanceStore store, Embedder embedder, Maintenance maintenance,
+    public Pipelines(BridgeConfig config, NatsClient nats, LanceStore store, Embedders embedders, Maintenance maintenance,
                      StoreMetrics metrics, MeterRegistry registry) {
         this.config = config;
         this.nats = nats;
         this.store = store;
-        this.embedder = embedder;
+        this.embedders = embedders;
         this.maintenance = maintenance;
         this.metrics = metrics;
         this.registry = registry;
     }
 
     void start(@Observes @Priority(STARTUP_PRIORITY) StartupEvent event) {
+        // every declaration and embedder is checked before anything connects or writes
+        Map<String, TableDeclaration> tables = new java.util.TreeMap<>();
+        Map<String, Embedder> embedderOf = new java.util.TreeMap<>();
+        config.tables().forEach((name, table) -> {
+            TableDeclaration declaration = TableDeclaration.of(name, table);
+            tables.put(name, declaration);
+            try {
+                embedderOf.put(name, embedders.get(declaration.embedder()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("bridge.tables." + name + ".embedder=" + declaration.embedder() + ": "
+                        + e.getMessage(), e);
+            }
+        });
+        Map<String, LanceTable> opened = new java.util.TreeMap<>();
+        tables.forEach((name, declaration) -> opened.put(name, store.open(name, layout(declaration, embedderOf.get(name)))));
         nats.connect();
         JetStreamManagement jsm = nats.management();
         JetStreamSetup.ensureDeadLetterStream(jsm);
-        Normalizer normalizer = new Normalizer(embedder.dimension());
-        EmbedStage embedStage = new EmbedStage(embedder);
-        config.tables().forEach((name, table) -> {
+        tables.forEach((name, declaration) -> {
+            BridgeConfig.Table table = config.tables().get(name);
+            Embedder embedder = embedderOf.get(name);
+            LanceTable lanceTable = opened.get(name);
             JetStreamSetup.ensureStream(jsm, table.stream(), table.subjects());
             String durable = JetStreamSetup.ensureConsumer(jsm, name, table, config.ingest());
-            LanceTable lanceTable = store.open(name, embedder.dimension(), embedder.model());
+            Normalizer normalizer = new Normalizer(declaration, embedder.dimension(), embedder.embedsText() ? null : embedder.model());
             TablePipeline pipeline = new TablePipeline(name, subscribe(table.stream(), durable), normalizer,
-                    embedStage, lanceTable::commit, new DeadLetters(nats.jetStream(), name), config.ingest(),
-                    new PipelineMetrics(registry, name));
+                    new EmbedStage(embedder, lanceTable::storedVectors), lanceTable::commit,
+                    new DeadLetters(nats.jetStream(), name), config.ingest(), new PipelineMetrics(registry, name));
             pipeline.start();
             pipelines.put(name, pipeline);
             maintenance.schedule(lanceTable);
             metrics.watch(lanceTable);
-            LOG.infof("table %s: %s on %s -> %s (%d rows)", name, table.stream(), table.subjects(),
-                    lanceTable.path(), lanceTable.countRows(null));
+            LOG.infof("table %s: %s on %s -> %s (%d rows; embedder %s: %s, %d dimensions; columns %s)", name, table.stream(),
+                    table.subjects(), lanceTable.path(), lanceTable.countRows(null), declaration.embedder(), embedder.model(),
+                    embedder.dimension(), declaration.columns().stream().map(c -> c.name() + " " + c.type().declared()).toList());
         });
+    }
+
+    /** The table's schema as its declaration and embedder make it. */
+    static TableLayout layout(TableDeclaration declaration, Embedder embedder) {
+        LanceDbFunction function = embedder.lancedbFunction().orElse(null);
+        return new TableLayout(declaration.columns(), embedder.dimension(), embedder.model(), function);
     }
 
     private JetStreamSubscription subscribe(String stream, String durable) {

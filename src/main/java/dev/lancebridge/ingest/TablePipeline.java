@@ -2,6 +2,7 @@ package dev.lancebridge.ingest;
 
 import dev.lancebridge.config.BridgeConfig;
 import dev.lancebridge.embed.EmbedStage;
+import dev.lancebridge.embed.EmbedderUnavailableException;
 import dev.lancebridge.normalize.Deletion;
 import dev.lancebridge.normalize.Normalized;
 import dev.lancebridge.normalize.Normalizer;
@@ -61,6 +62,8 @@ final class TablePipeline {
     private volatile String stoppedBy;
     /** The last fetch's failure while NATS or the consumer is unavailable, or null. */
     private volatile String fetchError;
+    /** Why the embedder is unavailable while a batch waits for it, or null. */
+    private volatile String embedError;
     /** Last time the pipeline committed, or had nothing in hand and no failure outstanding (nanoTime). */
     private volatile long progressAt = System.nanoTime();
     /** Delay before the next fetch after a failed embed or commit; reset by the next commit. */
@@ -143,7 +146,8 @@ final class TablePipeline {
 
     /** What health checks read: whether it runs, what it holds, and how long since it last made progress. */
     PipelineState state() {
-        return new PipelineState(running, stoppedBy, fetchError, eventsInHand(), Duration.ofNanos(System.nanoTime() - progressAt));
+        return new PipelineState(running, stoppedBy, fetchError, embedError, eventsInHand(),
+                Duration.ofNanos(System.nanoTime() - progressAt));
     }
 
     private int eventsInHand() {
@@ -240,10 +244,14 @@ final class TablePipeline {
     private Uni<IngestBatch> embed(IngestBatch batch) {
         return Uni.createFrom().item(() -> {
                     long start = System.nanoTime();
-                    IngestBatch embedded = batch.withChanges(embedStage.embed(batch.changes()));
-                    metrics.embedded(System.nanoTime() - start);
-                    LOG.debugf("table %s: embedded a batch of %d in %.1f ms", table, batch.messages().size(), millisSince(start));
-                    return embedded;
+                    EmbedStage.Embedded embedded = embedWhileUnavailable(batch);
+                    if (embedded == null) {
+                        return abandon(batch);
+                    }
+                    metrics.embedded(System.nanoTime() - start, embedded.computed(), embedded.reused());
+                    LOG.debugf("table %s: embedded %d rows, kept %d stored vectors, in %.1f ms", table, embedded.computed(),
+                            embedded.reused(), millisSince(start));
+                    return batch.withChanges(embedded.changes());
                 })
                 .runSubscriptionOn(embedThread)
                 .onFailure().recoverWithItem(failure -> {
@@ -251,6 +259,56 @@ final class TablePipeline {
                     inFlight.remove(batch);
                     return new IngestBatch(List.of(), List.of());
                 });
+    }
+
+    /**
+     * Embeds the batch; while the embedder is unavailable (a remote endpoint down or slow), keeps
+     * the batch in hand and tries again with growing delays. The events stay unacked under
+     * in-progress heartbeats, so their delivery count does not grow and none is dead-lettered for
+     * an outage; waiting for the embedder is not a stall. Null when the pipeline stops meanwhile.
+     */
+    private EmbedStage.Embedded embedWhileUnavailable(IngestBatch batch) {
+        Duration delay = Duration.ZERO;
+        while (true) {
+            try {
+                EmbedStage.Embedded embedded = embedStage.embed(batch.changes());
+                embedError = null;
+                return embedded;
+            } catch (EmbedderUnavailableException unavailable) {
+                delay = grow(delay);
+                metrics.failed("embed");
+                if (!unavailable.getMessage().equals(embedError)) {
+                    LOG.warnf("table %s: embedder unavailable, holding %d events and retrying every %s at most: %s", table,
+                            batch.messages().size(), settings.maxRetryDelay(), unavailable.getMessage());
+                }
+                embedError = unavailable.getMessage();
+                progressAt = System.nanoTime();
+                if (!sleepWhileRunning(delay)) {
+                    return null;
+                }
+            }
+        }
+    }
+
+    /** Sleeps {@code delay}, or less if the pipeline stops; false when it stopped. */
+    private boolean sleepWhileRunning(Duration delay) {
+        long until = System.nanoTime() + delay.toNanos();
+        try {
+            while (running && System.nanoTime() < until) {
+                Thread.sleep(Math.min(100, Math.max(1, (until - System.nanoTime()) / 1_000_000)));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        return running;
+    }
+
+    /** Gives a batch back to JetStream at once (shutdown while waiting for the embedder). */
+    private IngestBatch abandon(IngestBatch batch) {
+        batch.messages().forEach(Message::nak);
+        inFlight.remove(batch);
+        return new IngestBatch(List.of(), List.of());
     }
 
     private Uni<Void> commit(IngestBatch batch) {

@@ -2,38 +2,67 @@ package dev.lancebridge.normalize;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lancebridge.config.ColumnDeclaration;
+import dev.lancebridge.config.ColumnType;
+import dev.lancebridge.config.TableDeclaration;
+import dev.lancebridge.config.TextTemplate;
 
 import java.io.IOException;
+import java.util.List;
+import java.util.Set;
 
 /**
- * Turns a {@link RawEvent} into a {@link Row}, a {@link Deletion} or a {@link Rejection}. Pure:
- * no I/O, no shared state, the same event always gives the same result.
+ * Turns a {@link RawEvent} into a {@link Row}, a {@link Deletion} or a {@link Rejection}, as the
+ * table's {@link TableDeclaration} says. Pure: no I/O, no shared state, the same event always
+ * gives the same result.
  *
- * <p>Payload: a JSON object with {@code text} (non-empty string), optionally {@code id} (string or
- * integer) and {@code vector} (exactly {@code dimension} numbers). The row id is the payload
- * {@code id}, else the {@code Nats-Msg-Id} header, else {@code <stream>:<stream sequence>}.
- * A {@code Bridge-Op: delete} event names the row to delete by its payload {@code id}.
+ * <p>Payload: a JSON object. The row's text is the declaration's template over payload fields
+ * (by default the field {@code text}); its id is the field at the declared id pointer (by default
+ * {@code id}; a string or an integer), else the {@code Nats-Msg-Id} header, else
+ * {@code <stream>:<stream sequence>}; each declared column is read at its pointer and must have
+ * its type. {@code vector}, when present, must be exactly {@code dimension} numbers. A
+ * {@code Bridge-Op: delete} event names the row to delete by its id.
  */
 public final class Normalizer {
 
     public static final String OP_DELETE = "delete";
     public static final String OP_UPSERT = "upsert";
+    static final String VECTOR = "vector";
 
     /** Fast float parsing: a provided vector is hundreds of decimal numbers per event. */
     private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
             .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
             .build());
 
+    private final TableDeclaration table;
     private final int dimension;
+    /** The model name of a vector the event carried; null when every event must carry one ({@link #vectorsRequired}). */
+    private final String vectorsRequired;
+    /** The payload's top-level fields the declaration reads; the rest are skipped unparsed. */
+    private final Set<String> read;
 
-    public Normalizer(int dimension) {
+    /**
+     * @param vectorsRequired null when the table computes vectors (an event may still carry its
+     *                        own, marked {@link Row#PROVIDED}); else every event must carry one,
+     *                        and this is the model name stored with it
+     */
+    public Normalizer(TableDeclaration table, int dimension, String vectorsRequired) {
+        this.table = table;
         this.dimension = dimension;
+        this.vectorsRequired = vectorsRequired;
+        this.read = table.topLevelFields();
+    }
+
+    /** A normalizer for a table without declared columns that computes its vectors (tests, tools). */
+    public Normalizer(int dimension) {
+        this(TableDeclaration.plain("events", "test"), dimension, null);
     }
 
     public Normalized normalize(RawEvent event) {
@@ -60,9 +89,9 @@ public final class Normalizer {
     }
 
     /**
-     * The fields the bridge reads, in one streaming pass: {@code vector} goes straight into a
-     * {@code float[]} (no tree of boxed numbers), other known fields become small trees, and
-     * unknown fields are skipped. A repeated key keeps its last value, as a JSON tree would.
+     * The fields the table reads, in one streaming pass: {@code vector} goes straight into a
+     * {@code float[]} (no tree of boxed numbers), declared fields become small trees, and the
+     * rest are skipped. A repeated key keeps its last value, as a JSON tree would.
      */
     private Payload readObject(JsonParser parser) throws IOException {
         ObjectNode fields = JSON.createObjectNode();
@@ -70,16 +99,18 @@ public final class Normalizer {
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String name = parser.currentName();
             JsonToken value = parser.nextToken();
-            switch (name) {
-                case "vector" -> payload.readVector(parser, value, dimension);
-                case "id", "text" -> fields.set(name, JSON.readTree(parser));
-                default -> parser.skipChildren();
+            if (name.equals(VECTOR)) {
+                payload.readVector(parser, value, dimension);
+            } else if (read.contains(name)) {
+                fields.set(name, JSON.readTree(parser));
+            } else {
+                parser.skipChildren();
             }
         }
         return payload;
     }
 
-    /** What {@link #readObject} kept: {@code id} and {@code text} as trees, the vector parsed or described. */
+    /** What {@link #readObject} kept: the declared fields as trees, the vector parsed or described. */
     private static final class Payload {
         final ObjectNode fields;
         boolean hasVector;
@@ -129,9 +160,9 @@ public final class Normalizer {
     }
 
     private Normalized deletion(RawEvent event, JsonNode payload) {
-        JsonNode id = payload.get("id");
-        if (id == null) {
-            return reject(event, Rejection.Reason.MISSING_ID, "a delete needs the payload field 'id'");
+        JsonNode id = payload.at(table.id());
+        if (id.isMissingNode()) {
+            return reject(event, Rejection.Reason.MISSING_ID, "a delete needs the payload field '" + label(table.id()) + "'");
         }
         String parsed = parseId(id);
         return parsed == null ? invalidId(event, id) : new Deletion(parsed, event.streamSeq());
@@ -139,20 +170,38 @@ public final class Normalizer {
 
     private Normalized row(RawEvent event, Payload parsed) {
         JsonNode payload = parsed.fields;
-        JsonNode text = payload.get("text");
-        if (text == null) {
-            return reject(event, Rejection.Reason.MISSING_TEXT, "payload has no 'text' field");
+        StringBuilder text = new StringBuilder();
+        boolean anyField = false;
+        for (TextTemplate.Part part : table.text().parts()) {
+            if (!part.isField()) {
+                text.append(part.literal());
+                continue;
+            }
+            JsonNode value = payload.at(part.field());
+            if (value.isMissingNode() || value.isNull()) {
+                continue;
+            }
+            if (!value.isTextual()) {
+                return reject(event, Rejection.Reason.INVALID_TEXT,
+                        "'" + part.label() + "' must be a string, got " + value.getNodeType().name().toLowerCase());
+            }
+            anyField = true;
+            text.append(value.asText());
         }
-        if (!text.isTextual()) {
-            return reject(event, Rejection.Reason.INVALID_TEXT,
-                    "'text' must be a string, got " + text.getNodeType().name().toLowerCase());
+        if (!anyField) {
+            List<String> fields = table.text().fields().stream().map(TextTemplate.Part::label).toList();
+            return reject(event, Rejection.Reason.MISSING_TEXT, fields.size() == 1
+                    ? "payload has no '" + fields.get(0) + "' field (or it is null)"
+                    : "payload has none of the text fields " + fields + " (text template " + table.text().source() + ")");
         }
-        if (text.asText().isBlank()) {
-            return reject(event, Rejection.Reason.INVALID_TEXT, "'text' is empty");
+        if (text.toString().isBlank()) {
+            return reject(event, Rejection.Reason.INVALID_TEXT, table.text().fields().size() == 1
+                    ? "'" + table.text().fields().get(0).label() + "' is empty"
+                    : "the text (template " + table.text().source() + ") is empty");
         }
         String id;
-        JsonNode idNode = payload.get("id");
-        if (idNode != null) {
+        JsonNode idNode = payload.at(table.id());
+        if (!idNode.isMissingNode()) {
             id = parseId(idNode);
             if (id == null) {
                 return invalidId(event, idNode);
@@ -162,6 +211,37 @@ public final class Normalizer {
         } else {
             id = event.stream() + ":" + event.streamSeq();
         }
+        long eventTime = event.timeMillis();
+        if (table.eventTime().isPresent()) {
+            JsonNode at = payload.at(table.eventTime().get());
+            if (!at.isMissingNode() && !at.isNull()) {
+                Object millis = ColumnValues.read(ColumnType.TIMESTAMP, at);
+                if (millis instanceof ColumnValues.Invalid invalid) {
+                    return reject(event, Rejection.Reason.INVALID_FIELD,
+                            "event time '" + label(table.eventTime().get()) + "' must be " + invalid.expected());
+                }
+                eventTime = (Long) millis;
+            }
+        }
+        Object[] values = new Object[table.columns().size()];
+        for (int i = 0; i < values.length; i++) {
+            ColumnDeclaration column = table.columns().get(i);
+            JsonNode value = payload.at(column.pointer());
+            if (value.isMissingNode() || value.isNull()) {
+                if (!column.nullable()) {
+                    return reject(event, Rejection.Reason.MISSING_FIELD, "column '" + column.name() + "' needs the payload field '"
+                            + label(column.pointer()) + "' (declared not nullable)");
+                }
+                continue;
+            }
+            Object typed = ColumnValues.read(column.type(), value);
+            if (typed instanceof ColumnValues.Invalid invalid) {
+                return reject(event, Rejection.Reason.INVALID_FIELD, "column '" + column.name() + "' (" + column.type().declared()
+                        + ") at '" + label(column.pointer()) + "' must be " + invalid.expected() + ", got "
+                        + value.getNodeType().name().toLowerCase() + " " + abbreviate(value.toString()));
+            }
+            values[i] = typed;
+        }
         float[] vector = null;
         String model = null;
         if (parsed.hasVector) {
@@ -170,9 +250,21 @@ public final class Normalizer {
                         + dimension + " numbers, got " + parsed.vectorProblem);
             }
             vector = parsed.vector;
-            model = Row.PROVIDED;
+            model = vectorsRequired == null ? Row.PROVIDED : vectorsRequired;
+        } else if (vectorsRequired != null) {
+            return reject(event, Rejection.Reason.MISSING_VECTOR, "table '" + table.name() + "' takes its vectors from"
+                    + " the events: 'vector' must be an array of " + dimension + " numbers");
         }
-        return new Row(id, text.asText(), vector, model, event.subject(), event.streamSeq(), event.timeMillis());
+        String rowText = text.toString();
+        return new Row(id, rowText, Row.hash(rowText), vector, model, event.subject(), event.streamSeq(), eventTime, values);
+    }
+
+    private static String label(JsonPointer pointer) {
+        return pointer.toString().substring(1);
+    }
+
+    private static String abbreviate(String json) {
+        return json.length() <= 60 ? json : json.substring(0, 57) + "...";
     }
 
     /** A string id as is, an integral number as its decimal digits; anything else is invalid (null). */

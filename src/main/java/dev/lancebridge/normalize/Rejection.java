@@ -11,7 +11,10 @@ public record Rejection(Reason reason, String detail, long streamSeq) implements
         INVALID_TEXT,
         INVALID_ID,
         MISSING_ID,
+        MISSING_FIELD,
+        INVALID_FIELD,
         INVALID_VECTOR,
+        MISSING_VECTOR,
         UNKNOWN_OP,
         RETRIES_EXHAUSTED
     }

@@ -1,21 +1,44 @@
 package dev.lancebridge.normalize;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
 /**
  * One row of a table. Before the embed stage {@code vector} is null unless the event carried it.
  *
+ * @param textHash       SHA-256 of {@code text} (hex): an unchanged text keeps its stored vector
  * @param embeddingModel the model that made {@code vector}, or {@link #PROVIDED} when the event carried it
+ * @param values         the table's declared columns, in declaration order (null where the event had no value)
  */
-public record Row(String id, String text, float[] vector, String embeddingModel,
-                  String subject, long streamSeq, long eventTimeMillis) implements Normalized {
+public record Row(String id, String text, String textHash, float[] vector, String embeddingModel,
+                  String subject, long streamSeq, long eventTimeMillis, Object[] values) implements Normalized {
 
     /** The embedding model name of a vector that came with the event. */
     public static final String PROVIDED = "provided";
+    private static final Object[] NO_VALUES = {};
+
+    /** A row of a table without declared columns. */
+    public Row(String id, String text, float[] vector, String embeddingModel, String subject, long streamSeq,
+               long eventTimeMillis) {
+        this(id, text, hash(text), vector, embeddingModel, subject, streamSeq, eventTimeMillis, NO_VALUES);
+    }
 
     public boolean needsEmbedding() {
         return vector == null;
     }
 
     public Row withVector(float[] embedded, String model) {
-        return new Row(id, text, embedded, model, subject, streamSeq, eventTimeMillis);
+        return new Row(id, text, textHash, embedded, model, subject, streamSeq, eventTimeMillis, values);
+    }
+
+    /** The {@link #textHash} of a text. */
+    public static String hash(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.lancebridge.search;
 
 import dev.lancebridge.config.BridgeConfig;
 import dev.lancebridge.embed.Embedder;
+import dev.lancebridge.embed.Embedders;
 import dev.lancebridge.store.LanceStore;
 import dev.lancebridge.store.LanceTable;
 import dev.lancebridge.store.Maintenance;
@@ -35,13 +36,13 @@ public class SearchService {
 
     private final BridgeConfig config;
     private final LanceStore store;
-    private final Embedder embedder;
+    private final Embedders embedders;
     private final Maintenance maintenance;
 
-    public SearchService(BridgeConfig config, LanceStore store, Embedder embedder, Maintenance maintenance) {
+    public SearchService(BridgeConfig config, LanceStore store, Embedders embedders, Maintenance maintenance) {
         this.config = config;
         this.store = store;
-        this.embedder = embedder;
+        this.embedders = embedders;
         this.maintenance = maintenance;
     }
 
@@ -49,8 +50,10 @@ public class SearchService {
         LanceTable table = table(name);
         BridgeConfig.Table declared = config.tables().get(name);
         TableStats stats = table.stats();
-        return new TableInfo(name, stats.rows(), stats.version(), declared.stream(), declared.subjects(),
-                new TableInfo.Embedding(table.model(), table.dimension()), table.path().toString(), stats.fragments(),
+        Map<String, String> columns = new java.util.TreeMap<>();
+        declared.columns().forEach((column, declaration) -> columns.put(column, declaration.type()));
+        return new TableInfo(name, stats.rows(), stats.version(), declared.stream(), declared.subjects(), columns,
+                new TableInfo.Embedding(declared.embedder(), table.model(), table.dimension()), table.path().toString(), stats.fragments(),
                 stats.versions(), stats.indexes(), stats.diskBytes(), stats.lastMaintenance());
     }
 
@@ -109,7 +112,7 @@ public class SearchService {
             throw new InvalidSearchException("'limit' and 'offset' must not be negative");
         }
         ScanRequest scan = new ScanRequest(null, null, limit, offset, blankToNull(request.filter()),
-                columns(request.columns()), true, version(table, request.version(), request.tag()), null, null, null, false);
+                columns(table, request.columns()), true, version(table, request.version(), request.tag()), null, null, null, false);
         return stream(table, scan, "rows", arrow);
     }
 
@@ -187,7 +190,7 @@ public class SearchService {
                 if (query != null && request.vector() != null) {
                     throw new InvalidSearchException("give either 'query' or 'vector', not both");
                 }
-                vector = vector(request, query, table.dimension());
+                vector = vector(table.name(), request, query, table.dimension());
                 query = null;
             }
             case FULLTEXT -> {
@@ -202,10 +205,10 @@ public class SearchService {
                 if (query == null) {
                     throw new InvalidSearchException("mode 'hybrid' needs 'query' (text); 'vector' is optional");
                 }
-                vector = vector(request, request.vector() != null ? null : query, table.dimension());
+                vector = vector(table.name(), request, request.vector() != null ? null : query, table.dimension());
             }
         }
-        return new Plan(mode, vector, query, k, blankToNull(request.filter()), columns(request.columns()),
+        return new Plan(mode, vector, query, k, blankToNull(request.filter()), columns(table, request.columns()),
                 request.prefilter() == null || request.prefilter(), version,
                 orDefault(request.nprobes(), config.search().nprobes()), orDefault(request.ef(), config.search().ef()),
                 orDefault(request.refine(), config.search().refine()), Boolean.TRUE.equals(request.exact()));
@@ -234,9 +237,15 @@ public class SearchService {
         return read(() -> table(name).tag(request.name(), version));
     }
 
-    /** The query vector: the given one (checked) or the embedding of {@code query}. */
-    private float[] vector(SearchRequest request, String query, int dimension) {
+    /** The query vector: the given one (checked) or the embedding of {@code query} by the table's own embedder. */
+    private float[] vector(String table, SearchRequest request, String query, int dimension) {
         if (query != null) {
+            Embedder embedder = embedders.get(config.tables().get(table).embedder());
+            if (!embedder.embedsText()) {
+                throw new InvalidSearchException("table '" + table + "' takes its vectors from the events (embedder '"
+                        + config.tables().get(table).embedder() + "'), so it cannot embed a text query: search it with"
+                        + " 'vector' (" + dimension + " numbers) or with mode 'fulltext'");
+            }
             return embedder.embed(List.of(query)).get(0);
         }
         if (request.vector() == null) {
@@ -254,8 +263,9 @@ public class SearchService {
         return vector;
     }
 
-    private static List<String> columns(List<String> requested) {
-        return requested == null || requested.isEmpty() ? TableSchema.SCALAR_COLUMNS : requested;
+    /** The requested columns, else every column but the vector. */
+    private static List<String> columns(LanceTable table, List<String> requested) {
+        return requested == null || requested.isEmpty() ? table.scalarColumns() : requested;
     }
 
     /** A value the request gave, else the configured one (0 = leave it to Lance). */

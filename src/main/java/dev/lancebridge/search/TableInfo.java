@@ -4,10 +4,12 @@ import dev.lancebridge.store.IndexInfo;
 import dev.lancebridge.store.MaintenanceStats;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a table is and holds, and how its storage looks.
  *
+ * @param columns         the declared columns and their types (beside the columns every table has)
  * @param fragments       data fragments of the latest version (compaction keeps them few)
  * @param versions        versions on disk (cleanup removes those past the retention, tagged ones stay)
  * @param indexes         every index, with the rows it does not cover yet
@@ -15,9 +17,10 @@ import java.util.List;
  * @param lastMaintenance the last maintenance pass (null before the first): when, how long, outcome, what it did
  */
 public record TableInfo(String name, long rows, long version, String stream, List<String> subjects,
-                        Embedding embedding, String path, int fragments, int versions, List<IndexInfo> indexes,
+                        Map<String, String> columns, Embedding embedding, String path, int fragments, int versions, List<IndexInfo> indexes,
                         long diskBytes, MaintenanceStats lastMaintenance) {
 
-    public record Embedding(String model, int dimension) {
+    /** The embedder the table declares, the model its vectors are from, and their length. */
+    public record Embedding(String embedder, String model, int dimension) {
     }
 }

@@ -59,15 +59,24 @@ public class LanceStore implements AutoCloseable {
         return root;
     }
 
-    /** Opens (creating if needed) the table {@code name} for vectors of {@code dimension} made by {@code model}. */
+    /** Opens (creating if needed) the table {@code name} without declared columns, for vectors of {@code dimension} made by {@code model}. */
     public LanceTable open(String name, int dimension, String model) {
+        return open(name, TableLayout.plain(dimension, model));
+    }
+
+    /**
+     * Opens (creating if needed) the table {@code name} laid out as {@code layout}.
+     *
+     * @throws IncompatibleTableException when the stored table cannot take the layout
+     */
+    public LanceTable open(String name, TableLayout layout) {
         return tables.computeIfAbsent(name, n -> {
             try {
                 Files.createDirectories(root);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create the store directory " + root, e);
             }
-            return LanceTable.open(n, root, allocator.newChildAllocator(n, 0, Long.MAX_VALUE), session, dimension, model, indexPolicy);
+            return LanceTable.open(n, root, allocator.newChildAllocator(n, 0, Long.MAX_VALUE), session, layout, indexPolicy);
         });
     }
 

@@ -54,8 +54,7 @@ public final class LanceTable implements AutoCloseable {
     private final BufferAllocator allocator;
     private final Session session;
     private final Schema schema;
-    private final int dimension;
-    private final String model;
+    private final TableLayout layout;
     private final Tombstones tombstones;
     private final IndexPolicy indexPolicy;
     /** One maintenance pass at a time (the schedule and {@code POST .../maintenance} may meet). */
@@ -69,25 +68,29 @@ public final class LanceTable implements AutoCloseable {
     private final Object readers = new Object();
 
     private LanceTable(String name, Path path, BufferAllocator allocator, Session session, Schema schema,
-                       int dimension, String model, Tombstones tombstones, IndexPolicy indexPolicy, Dataset latest) {
+                       TableLayout layout, Tombstones tombstones, IndexPolicy indexPolicy, Dataset latest) {
         this.name = name;
         this.path = path;
         this.allocator = allocator;
         this.session = session;
         this.schema = schema;
-        this.dimension = dimension;
-        this.model = model;
+        this.layout = layout;
         this.tombstones = tombstones;
         this.indexPolicy = indexPolicy;
         this.latest = latest;
         this.committedVersion = latest.version();
     }
 
-    /** Opens {@code <storeDir>/<name>.lance}, creating an empty table if there is none. */
+    /**
+     * Opens {@code <storeDir>/<name>.lance}, creating an empty table if there is none, and adds
+     * the declared columns an existing table lacks.
+     *
+     * @throws IncompatibleTableException when the stored table cannot take the layout
+     */
     static LanceTable open(String name, Path storeDir, BufferAllocator allocator, Session session,
-                           int dimension, String model, IndexPolicy indexPolicy) {
+                           TableLayout layout, IndexPolicy indexPolicy) {
         Path path = storeDir.resolve(name + ".lance");
-        Schema declared = TableSchema.of(dimension, model);
+        Schema declared = layout.schema();
         Tombstones tombstones = null;
         try {
             Files.createDirectories(storeDir.resolve("_bridge"));
@@ -95,6 +98,14 @@ public final class LanceTable implements AutoCloseable {
             Dataset dataset = Files.exists(path)
                     ? Dataset.open(allocator, path.toString(), readOptions(session))
                     : Dataset.create(allocator, path.toString(), declared, new WriteParams.Builder().build());
+            List<org.apache.arrow.vector.types.pojo.Field> missing = SchemaEvolution.missingFields(name, dataset.getSchema(), layout);
+            if (!missing.isEmpty()) {
+                dataset.addColumns(missing);
+                dataset.close();
+                dataset = Dataset.open(allocator, path.toString(), readOptions(session));
+                LOG.infof("table %s: added the columns %s (existing rows hold null)", name,
+                        missing.stream().map(org.apache.arrow.vector.types.pojo.Field::getName).toList());
+            }
             TableIndexes.ensureScalar(dataset);
             if (!TableIndexes.vectorIndexable(dataset)) {
                 LOG.warnf("table %s: its vector column was declared with non-null items by an older bridge; Lance 7.0.0 cannot"
@@ -103,10 +114,13 @@ public final class LanceTable implements AutoCloseable {
             }
             // rows are written the way the table stores them, whichever bridge version made it
             Schema schema = dataset.getSchema();
-            return new LanceTable(name, path, allocator, session, schema, dimension, model, tombstones, indexPolicy, dataset);
+            return new LanceTable(name, path, allocator, session, schema, layout, tombstones, indexPolicy, dataset);
         } catch (Exception e) {
             if (tombstones != null) {
                 tombstones.close();
+            }
+            if (e instanceof IncompatibleTableException incompatible) {
+                throw incompatible;
             }
             throw new StoreException("could not open table '" + name + "' at " + path + ": " + e.getMessage(), e);
         }
@@ -125,11 +139,17 @@ public final class LanceTable implements AutoCloseable {
     }
 
     public int dimension() {
-        return dimension;
+        return layout.dimension();
     }
 
     public String model() {
-        return model;
+        return layout.model();
+    }
+
+    /** The table's columns but the vector, in stored order: what a search hit or an export carries by default. */
+    public List<String> scalarColumns() {
+        return schema.getFields().stream().map(org.apache.arrow.vector.types.pojo.Field::getName)
+                .filter(column -> !column.equals(TableSchema.VECTOR)).toList();
     }
 
     /**
@@ -165,7 +185,7 @@ public final class LanceTable implements AutoCloseable {
             long inserted = 0;
             long updated = 0;
             if (!rows.isEmpty()) {
-                MergeInsertStats stats = replace(Upserts.mergeInsert(latest, allocator, RowBatch.of(rows, schema, dimension, allocator)));
+                MergeInsertStats stats = replace(Upserts.mergeInsert(latest, allocator, RowBatch.of(rows, schema, layout, allocator)));
                 inserted = stats.numInsertedRows();
                 updated = stats.numUpdatedRows();
                 skipped += rows.size() - inserted - updated;
@@ -198,6 +218,56 @@ public final class LanceTable implements AutoCloseable {
             }
         }
         return newest;
+    }
+
+    /**
+     * The stored vector, its model and text hash, of those {@code ids} the latest version holds:
+     * one filtered scan (the id index answers it), so an unchanged text need not be embedded again.
+     */
+    public Map<String, dev.lancebridge.embed.StoredVectors.Stored> storedVectors(java.util.Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        SharedDataset shared = acquireLatest();
+        try {
+            if (shared.dataset.countRows() == 0) {
+                return Map.of();
+            }
+            String filter = TableSchema.ID + " IN (" + ids.stream().map(Upserts::literal).collect(Collectors.joining(",")) + ")";
+            ScanOptions options = new ScanOptions.Builder()
+                    .columns(List.of(TableSchema.ID, TableSchema.TEXT_HASH, TableSchema.EMBEDDING_MODEL, TableSchema.VECTOR))
+                    .filter(filter)
+                    .build();
+            Map<String, dev.lancebridge.embed.StoredVectors.Stored> found = new HashMap<>(ids.size() * 2);
+            try (LanceScanner scanner = shared.dataset.newScan(options); ArrowReader reader = scanner.scanBatches()) {
+                while (reader.loadNextBatch()) {
+                    VectorSchemaRoot root = reader.getVectorSchemaRoot();
+                    VarCharVector idColumn = (VarCharVector) root.getVector(TableSchema.ID);
+                    VarCharVector hashes = (VarCharVector) root.getVector(TableSchema.TEXT_HASH);
+                    VarCharVector models = (VarCharVector) root.getVector(TableSchema.EMBEDDING_MODEL);
+                    org.apache.arrow.vector.complex.FixedSizeListVector vectors =
+                            (org.apache.arrow.vector.complex.FixedSizeListVector) root.getVector(TableSchema.VECTOR);
+                    org.apache.arrow.vector.Float4Vector values = (org.apache.arrow.vector.Float4Vector) vectors.getDataVector();
+                    int size = vectors.getListSize();
+                    for (int i = 0; i < root.getRowCount(); i++) {
+                        if (hashes.isNull(i) || models.isNull(i) || vectors.isNull(i)) {
+                            continue; // written before rows kept their text hash: embed again
+                        }
+                        float[] vector = new float[size];
+                        for (int j = 0; j < size; j++) {
+                            vector[j] = values.get(i * size + j);
+                        }
+                        found.put(new String(idColumn.get(i), StandardCharsets.UTF_8), new dev.lancebridge.embed.StoredVectors.Stored(
+                                new String(hashes.get(i), StandardCharsets.UTF_8), new String(models.get(i), StandardCharsets.UTF_8), vector));
+                    }
+                }
+            }
+            return found;
+        } catch (Exception e) {
+            throw new StoreException("reading stored vectors of table '" + name + "' failed: " + e.getMessage(), e);
+        } finally {
+            shared.release();
+        }
     }
 
     /** Rows in the latest version, optionally only those matching a SQL predicate. */
@@ -546,6 +616,10 @@ public final class LanceTable implements AutoCloseable {
         }
         if (column instanceof TimeStampMilliTZVector time) {
             return Instant.ofEpochMilli(time.get(index)).toString();
+        }
+        if (column instanceof org.apache.arrow.vector.complex.ListVector list) {
+            // Arrow's own objects would be Text values, which JSON shows as {} per item
+            return ((List<?>) list.getObject(index)).stream().map(String::valueOf).toList();
         }
         return column.getObject(index);
     }

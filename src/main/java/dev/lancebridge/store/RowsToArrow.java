@@ -1,22 +1,14 @@
 package dev.lancebridge.store;
 
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.Float4Vector;
-import org.apache.arrow.vector.IntVector;
-import org.apache.arrow.vector.TimeStampMilliTZVector;
-import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.complex.FixedSizeListVector;
 import org.apache.arrow.vector.types.FloatingPointPrecision;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,28 +51,8 @@ final class RowsToArrow {
     private static void set(FieldVector vector, int index, Object value) {
         if (value == null) {
             vector.setNull(index);
-        } else if (vector instanceof VarCharVector text) {
-            text.setSafe(index, value.toString().getBytes(StandardCharsets.UTF_8));
-        } else if (vector instanceof IntVector ints) {
-            ints.setSafe(index, ((Number) value).intValue());
-        } else if (vector instanceof BigIntVector longs) {
-            longs.setSafe(index, ((Number) value).longValue());
-        } else if (vector instanceof Float4Vector floats) {
-            floats.setSafe(index, ((Number) value).floatValue());
-        } else if (vector instanceof TimeStampMilliTZVector time) {
-            time.setSafe(index, Instant.parse(value.toString()).toEpochMilli());
-        } else if (vector instanceof FixedSizeListVector list) {
-            List<?> values = (List<?>) value;
-            Float4Vector data = (Float4Vector) list.getDataVector();
-            int base = index * list.getListSize();
-            for (int j = 0; j < values.size(); j++) {
-                data.setSafe(base + j, ((Number) values.get(j)).floatValue());
-            }
-            data.setValueCount(Math.max(data.getValueCount(), base + values.size()));
-            list.setNotNull(index);
         } else {
-            throw new IllegalStateException("column " + vector.getName() + " has a type the encoder does not know: "
-                    + vector.getField().getType());
+            RowBatch.set(vector, index, value);
         }
     }
 }

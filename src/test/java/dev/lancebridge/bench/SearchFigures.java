@@ -89,7 +89,7 @@ final class SearchFigures {
                     throw new IllegalStateException("Arrow search answered " + rows + " rows");
                 }
                 start = System.nanoTime();
-                table.nearest(query, 10, null, TableSchema.SCALAR_COLUMNS);
+                table.nearest(query, 10, null, table.scalarColumns());
                 double inProcessMs = (System.nanoTime() - start) / 1e6;
                 start = System.nanoTime();
                 bridge.status("/q/health/live");

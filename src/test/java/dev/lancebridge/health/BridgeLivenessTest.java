@@ -16,7 +16,7 @@ class BridgeLivenessTest {
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
 
     private static PipelineState state(String stoppedBy, int inHand, Duration sinceProgress) {
-        return new PipelineState(stoppedBy == null, stoppedBy, null, inHand, sinceProgress);
+        return new PipelineState(stoppedBy == null, stoppedBy, null, null, inHand, sinceProgress);
     }
 
     @Test

@@ -161,6 +161,31 @@ class CommitFailureTest {
         public List<String> subjects() {
             return List.of("events.>");
         }
+
+        @Override
+        public String id() {
+            return "/id";
+        }
+
+        @Override
+        public String text() {
+            return "{text}";
+        }
+
+        @Override
+        public java.util.Optional<String> eventTime() {
+            return java.util.Optional.empty();
+        }
+
+        @Override
+        public String embedder() {
+            return "test";
+        }
+
+        @Override
+        public java.util.Map<String, BridgeConfig.Column> columns() {
+            return java.util.Map.of();
+        }
     }
 
     private static final class TestIngest implements BridgeConfig.Ingest {
@@ -220,6 +245,11 @@ class CommitFailureTest {
         @Override
         public List<float[]> embed(List<String> texts) {
             throw new AssertionError("the embedder was called for events that carry vectors");
+        }
+
+        @Override
+        public java.util.Optional<dev.lancebridge.embed.LanceDbFunction> lancedbFunction() {
+            return java.util.Optional.empty();
         }
     }
 }

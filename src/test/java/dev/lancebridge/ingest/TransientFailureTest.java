@@ -1,6 +1,6 @@
 package dev.lancebridge.ingest;
 
-import dev.lancebridge.embed.FakeOutageEmbedder;
+import dev.lancebridge.embed.FakeOutageEmbedders;
 import dev.lancebridge.store.LanceStore;
 import dev.lancebridge.support.Events;
 import io.nats.client.api.MessageInfo;
@@ -15,7 +15,10 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** An embedder outage naks and retries (never dead-letters early), and dead-letters only when deliveries run out. */
+/**
+ * A batch the embedder fails on is naked and retried (never dead-lettered early), and dead-lettered only when
+ * deliveries run out. An embedder that is unavailable instead holds its batch: {@code DeclaredTablesTest}.
+ */
 @QuarkusTest
 class TransientFailureTest {
 
@@ -31,29 +34,29 @@ class TransientFailureTest {
     }
 
     @Test
-    void outageIsRetriedUntilTheEventIsStored() {
-        FakeOutageEmbedder.failures.set(0);
-        FakeOutageEmbedder.failuresLeft.set(2);
+    void failureIsRetriedUntilTheEventIsStored() {
+        FakeOutageEmbedders.failures.set(0);
+        FakeOutageEmbedders.failuresLeft.set(2);
         long seq = Events.publish(nats.jetStream(), "events.flaky",
-                "{\"id\": \"flaky-1\", \"text\": \"stored after an outage " + FakeOutageEmbedder.TRIGGER + "\"}");
+                "{\"id\": \"flaky-1\", \"text\": \"stored after a failure " + FakeOutageEmbedders.TRIGGER + "\"}");
         await().atMost(WAIT).until(() -> count("id = 'flaky-1'") == 1);
-        assertEquals(2, FakeOutageEmbedder.failures.get(), "two failed deliveries before the third succeeded");
+        assertEquals(2, FakeOutageEmbedders.failures.get(), "two failed deliveries before the third succeeded");
         assertTrue(letters(seq).isEmpty(), "a transient failure is not poison");
     }
 
     @Test
-    void outageLongerThanMaxDeliverIsDeadLetteredNotDropped() {
-        FakeOutageEmbedder.failuresLeft.set(1000);
+    void failureLongerThanMaxDeliverIsDeadLetteredNotDropped() {
+        FakeOutageEmbedders.failuresLeft.set(1000);
         long seq = Events.publish(nats.jetStream(), "events.flaky",
-                "{\"id\": \"flaky-2\", \"text\": \"never embeddable " + FakeOutageEmbedder.TRIGGER + "\"}");
+                "{\"id\": \"flaky-2\", \"text\": \"never embeddable " + FakeOutageEmbedders.TRIGGER + "\"}");
         try {
             await().atMost(WAIT).until(() -> !letters(seq).isEmpty());
         } finally {
-            FakeOutageEmbedder.failuresLeft.set(0);
+            FakeOutageEmbedders.failuresLeft.set(0);
         }
         MessageInfo letter = letters(seq).get(0);
         assertEquals("RETRIES_EXHAUSTED", letter.getHeaders().getFirst(DeadLetters.ERROR));
-        assertTrue(letter.getHeaders().getFirst(DeadLetters.ERROR_DETAIL).contains("injected outage"));
+        assertTrue(letter.getHeaders().getFirst(DeadLetters.ERROR_DETAIL).contains("injected failure"));
         assertEquals(0, count("id = 'flaky-2'"));
     }
 

@@ -99,7 +99,7 @@ class NormalizerTest {
             "{}                         | MISSING_TEXT",
             "{\"id\": \"a\"}            | MISSING_TEXT",
             "{\"text\": 7}              | INVALID_TEXT",
-            "{\"text\": null}           | INVALID_TEXT",
+            "{\"text\": null}           | MISSING_TEXT",
             "{\"text\": \"\"}           | INVALID_TEXT",
             "{\"text\": \"   \"}        | INVALID_TEXT",
             "{\"text\": \"t\", \"id\": 1.5}        | INVALID_ID",

@@ -46,7 +46,7 @@ class LanceTableTest {
 
     private Map<String, Object> only(String id) {
         List<Map<String, Object>> hits = table.nearest(new float[] {1, 1, 1, 1}, 10, "id = '" + id.replace("'", "''") + "'",
-                TableSchema.SCALAR_COLUMNS);
+                table.scalarColumns());
         assertEquals(1, hits.size(), "rows with id " + id);
         return hits.get(0);
     }
@@ -161,11 +161,11 @@ class LanceTableTest {
         IntStream.range(0, 50).forEach(i -> rows.add(new Row("r" + i, "text " + i,
                 new float[] {1, i, 0, 0}, "test-model", i % 2 == 0 ? "events.even" : "events.odd", i + 1, 0)));
         table.commit(rows);
-        List<Map<String, Object>> hits = table.nearest(new float[] {1, 0, 0, 0}, 3, null, TableSchema.SCALAR_COLUMNS);
+        List<Map<String, Object>> hits = table.nearest(new float[] {1, 0, 0, 0}, 3, null, table.scalarColumns());
         assertEquals(List.of("r0", "r1", "r2"), hits.stream().map(h -> h.get("id")).toList());
         assertEquals(0f, (Float) hits.get(0).get("_distance"), 1e-6);
         List<Map<String, Object>> odd = table.nearest(new float[] {1, 0, 0, 0}, 3, "subject = 'events.odd'",
-                TableSchema.SCALAR_COLUMNS);
+                table.scalarColumns());
         assertEquals(List.of("r1", "r3", "r5"), odd.stream().map(h -> h.get("id")).toList());
     }
 
@@ -173,7 +173,7 @@ class LanceTableTest {
     void badFilterIsAnIllegalArgument() {
         table.commit(List.of(row("a", "one", 1)));
         assertThrows(IllegalArgumentException.class,
-                () -> table.nearest(new float[] {1, 0, 0, 0}, 3, "no_such_column = 1", TableSchema.SCALAR_COLUMNS));
+                () -> table.nearest(new float[] {1, 0, 0, 0}, 3, "no_such_column = 1", table.scalarColumns()));
     }
 
     @Test
@@ -194,7 +194,7 @@ class LanceTableTest {
         assertEquals(0, table.countRows("id = 'm-3'"));
         // the tagged version survives cleanup and still answers
         List<Map<String, Object>> old = table.rows(new ScanRequest(null, null, 100, 0, "id = 'm-5'",
-                TableSchema.SCALAR_COLUMNS, true, tagged, null, null, null, false));
+                table.scalarColumns(), true, tagged, null, null, null, false));
         assertEquals("text 5", old.get(0).get("text"));
         // writes go on after maintenance, replays stay harmless
         table.commit(List.of(row("m-30", "new", 200), row("m-4", "stale", 50)));

@@ -49,7 +49,7 @@ class MaintenanceWhileBusyTest {
                 Random random = new Random(2);
                 while (writing.get()) {
                     try {
-                        table.nearest(vector(random.nextInt(100_000)), 10, null, TableSchema.SCALAR_COLUMNS);
+                        table.nearest(vector(random.nextInt(100_000)), 10, null, table.scalarColumns());
                         table.rows(new ScanRequest(null, "text", 10, 0, null, List.of(), true, null, null, null, null, false));
                         searches.incrementAndGet();
                     } catch (Throwable e) {

@@ -20,12 +20,13 @@ public final class RawLanceAppend {
 
     /** Appends {@code rows} in batches of {@code batchSize} to a new dataset at {@code path}; returns rows/s. */
     public static double rowsPerSecond(Path path, List<Row> rows, int batchSize, int dimension, String model) throws Exception {
-        var schema = TableSchema.of(dimension, model);
+        TableLayout layout = TableLayout.plain(dimension, model);
+        var schema = layout.schema();
         try (BufferAllocator allocator = new RootAllocator()) {
             long start = System.nanoTime();
             for (int from = 0; from < rows.size(); from += batchSize) {
                 List<Row> slice = rows.subList(from, Math.min(rows.size(), from + batchSize));
-                try (SingleBatchReader reader = new SingleBatchReader(allocator, RowBatch.of(slice, schema, dimension, allocator));
+                try (SingleBatchReader reader = new SingleBatchReader(allocator, RowBatch.of(slice, schema, layout, allocator));
                      Dataset ignored = Dataset.write().allocator(allocator).reader(reader).uri(path.toString())
                              .mode(from == 0 ? WriteParams.WriteMode.CREATE : WriteParams.WriteMode.APPEND).execute()) {
                     // the handle is closed at once: only the commit is measured

@@ -1,0 +1,36 @@
+package dev.lancebridge.config;
+
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/** The types a declared column can have, by the name a declaration uses ({@code type=list<string>}). */
+public enum ColumnType {
+    STRING("string"),
+    INT("int"),
+    LONG("long"),
+    DOUBLE("double"),
+    BOOLEAN("boolean"),
+    /** An ISO-8601 string with an offset ({@code 2026-12-02T10:15:30Z}) or epoch milliseconds; stored as UTC milliseconds. */
+    TIMESTAMP("timestamp"),
+    STRING_LIST("list<string>"),
+    /** Any JSON value (an object, say), kept as its JSON text. */
+    JSON("json");
+
+    private final String declared;
+
+    ColumnType(String declared) {
+        this.declared = declared;
+    }
+
+    public String declared() {
+        return declared;
+    }
+
+    /** The type a declaration names, or {@link IllegalArgumentException} listing the valid names. */
+    public static ColumnType parse(String declared) {
+        String wanted = declared.trim().toLowerCase().replace(" ", "");
+        return Arrays.stream(values()).filter(type -> type.declared.equals(wanted)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown type '" + declared + "'; one of "
+                        + Arrays.stream(values()).map(ColumnType::declared).collect(Collectors.joining(", "))));
+    }
+}

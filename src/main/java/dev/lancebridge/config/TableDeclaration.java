@@ -1,0 +1,98 @@
+package dev.lancebridge.config;
+
+import com.fasterxml.jackson.core.JsonPointer;
+import dev.lancebridge.store.TableSchema;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A table as declared under {@code bridge.tables.<name>.*}, checked: what feeds it, how a payload
+ * becomes its row, and which embedder makes its vectors. {@link #of} fails with a message that
+ * names the offending key, so a bad declaration stops the bridge at start-up.
+ */
+public record TableDeclaration(String name, String stream, List<String> subjects, JsonPointer id, TextTemplate text,
+                               Optional<JsonPointer> eventTime, String embedder, List<ColumnDeclaration> columns) {
+
+    /** Column names that work in a SQL filter without quoting. */
+    private static final Pattern COLUMN_NAME = Pattern.compile("[a-z_][a-z0-9_]*");
+
+    public static TableDeclaration of(String name, BridgeConfig.Table table) {
+        String key = "bridge.tables." + name + ".";
+        if (!COLUMN_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("bridge.tables." + name + ": a table name is lower-case letters, digits"
+                    + " and '_', starting with a letter or '_'");
+        }
+        if (table.subjects().isEmpty()) {
+            throw new IllegalArgumentException(key + "subjects: name at least one subject of stream " + table.stream());
+        }
+        JsonPointer id = parse(key + "id", table.id(), TableDeclaration::pointer);
+        TextTemplate text = parse(key + "text", table.text(), TextTemplate::parse);
+        Optional<JsonPointer> eventTime = table.eventTime().map(at -> parse(key + "event-time", at, TableDeclaration::pointer));
+        List<ColumnDeclaration> columns = new ArrayList<>();
+        table.columns().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(entry -> {
+            String column = entry.getKey();
+            String columnKey = key + "columns." + column;
+            if (!COLUMN_NAME.matcher(column).matches()) {
+                throw new IllegalArgumentException(columnKey + ": a column name is lower-case letters, digits and '_',"
+                        + " starting with a letter or '_' (so that filters need no quotes)");
+            }
+            if (TableSchema.BUILT_IN_COLUMNS.contains(column)) {
+                throw new IllegalArgumentException(columnKey + ": '" + column + "' is a column every table has already "
+                        + TableSchema.BUILT_IN_COLUMNS + "; choose another name");
+            }
+            BridgeConfig.Column declared = entry.getValue();
+            ColumnType type = parse(columnKey + ".type", declared.type(), ColumnType::parse);
+            JsonPointer pointer = parse(columnKey + ".pointer", declared.pointer().orElse("/" + column), TableDeclaration::pointer);
+            columns.add(new ColumnDeclaration(column, type, pointer, declared.nullable()));
+        });
+        return new TableDeclaration(name, table.stream(), List.copyOf(table.subjects()), id, text, eventTime,
+                table.embedder(), List.copyOf(columns));
+    }
+
+    /** A JSON pointer, its leading slash optional: {@code title} is {@code /title}. */
+    public static JsonPointer pointer(String path) {
+        String trimmed = path.trim();
+        if (trimmed.isEmpty() || trimmed.equals("/")) {
+            throw new IllegalArgumentException("a field path must name a field, e.g. /title");
+        }
+        return JsonPointer.compile(trimmed.startsWith("/") ? trimmed : "/" + trimmed);
+    }
+
+    /** The payload's top-level fields this table reads: the only ones normalizing parses. */
+    public Set<String> topLevelFields() {
+        Set<String> fields = new LinkedHashSet<>();
+        fields.add(id.getMatchingProperty());
+        text.fields().forEach(part -> fields.add(part.field().getMatchingProperty()));
+        eventTime.ifPresent(at -> fields.add(at.getMatchingProperty()));
+        columns.forEach(column -> fields.add(column.pointer().getMatchingProperty()));
+        return fields;
+    }
+
+    public Optional<ColumnDeclaration> column(String name) {
+        return columns.stream().filter(column -> column.name().equals(name)).findFirst();
+    }
+
+    /** A table with no declared columns, the default id and text fields (tests, tools). */
+    public static TableDeclaration plain(String name, String embedder) {
+        return new TableDeclaration(name, name.toUpperCase(), List.of(name + ".>"), pointer("/id"),
+                TextTemplate.parse("{text}"), Optional.empty(), embedder, List.of());
+    }
+
+    private interface Parser<T> {
+        T parse(String value);
+    }
+
+    private static <T> T parse(String key, String value, Parser<T> parser) {
+        try {
+            return parser.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + "=" + value + ": " + e.getMessage(), e);
+        }
+    }
+}

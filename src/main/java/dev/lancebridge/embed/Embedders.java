@@ -1,0 +1,125 @@
+package dev.lancebridge.embed;
+
+import dev.lancebridge.config.BridgeConfig;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import jakarta.inject.Inject;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The embedders tables choose by name: the built-in in-process {@code minilm} and
+ * {@code bge-small}, and those declared under {@code bridge.embedders.<name>}. Each is made once,
+ * when a table first asks for it; in-process models share one thread per core.
+ */
+@Singleton
+public class Embedders {
+
+    public static final String DEFAULT = "minilm";
+    private static final Map<String, InProcessModel> BUILT_IN = new TreeMap<>(Map.of(
+            DEFAULT, InProcessModel.MINILM,
+            "bge-small", InProcessModel.BGE_SMALL_Q));
+
+    private final Map<String, BridgeConfig.EmbedderSettings> declared;
+    private final int threadCount;
+    private final Map<String, Embedder> made = new ConcurrentHashMap<>();
+    private final Map<InProcessModel, Embedder> loaded = new EnumMap<>(InProcessModel.class);
+    private ExecutorService threads;
+
+    @Inject
+    public Embedders(BridgeConfig config) {
+        this(config.embedders(), config.embedding().threads().orElse(Runtime.getRuntime().availableProcessors()));
+    }
+
+    public Embedders(Map<String, BridgeConfig.EmbedderSettings> declared, int threadCount) {
+        this.declared = declared;
+        this.threadCount = threadCount;
+        declared.keySet().stream().filter(BUILT_IN::containsKey).findFirst().ifPresent(name -> {
+            throw new IllegalArgumentException("bridge.embedders." + name + ": '" + name + "' is a built-in embedder's name;"
+                    + " choose another");
+        });
+    }
+
+    /**
+     * The embedder called {@code name}, made on first use.
+     *
+     * @throws IllegalArgumentException naming the setting at fault, for an unknown name or an invalid declaration
+     */
+    public Embedder get(String name) {
+        return made.computeIfAbsent(name, this::create);
+    }
+
+    /** Makes the embedder {@code name}; tests override it to wrap what it makes. */
+    protected Embedder create(String name) {
+        InProcessModel builtIn = BUILT_IN.get(name);
+        if (builtIn != null) {
+            return inProcess(builtIn);
+        }
+        BridgeConfig.EmbedderSettings settings = declared.get(name);
+        if (settings == null) {
+            throw new IllegalArgumentException("no embedder '" + name + "'; built in: " + BUILT_IN.keySet()
+                    + (declared.isEmpty() ? "" : ", declared under bridge.embedders: " + new TreeSet<>(declared.keySet())));
+        }
+        String key = "bridge.embedders." + name + ".";
+        return switch (settings.provider()) {
+            case IN_PROCESS -> {
+                String model = settings.model().orElse(InProcessModel.MINILM.modelName());
+                try {
+                    yield inProcess(InProcessModel.named(model));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(key + "model=" + model + ": " + e.getMessage(), e);
+                }
+            }
+            case PROVIDED -> new ProvidedVectors(name, settings.model().orElse(name),
+                    positive(key + "dimension", settings.dimension().orElseThrow(() -> missing(key + "dimension",
+                            "the length of the vectors the events carry"))));
+            case OPENAI -> new RemoteEmbedder(name,
+                    settings.baseUrl().orElseThrow(() -> missing(key + "base-url", "e.g. https://api.openai.com/v1 or http://ollama:11434/v1")),
+                    settings.apiKey().orElse("none"),
+                    settings.model().orElseThrow(() -> missing(key + "model", "the model the endpoint serves")),
+                    positive(key + "dimension", settings.dimension().orElseThrow(() -> missing(key + "dimension",
+                            "the length of the vectors the model answers"))),
+                    settings.timeout(), positive(key + "max-batch", settings.maxBatch()));
+        };
+    }
+
+    private synchronized Embedder inProcess(InProcessModel model) {
+        if (threads == null) {
+            threads = threads(threadCount);
+        }
+        return loaded.computeIfAbsent(model, kind -> new InProcessEmbedder(kind, threads));
+    }
+
+    private static IllegalArgumentException missing(String key, String what) {
+        return new IllegalArgumentException(key + " is required: " + what);
+    }
+
+    private static int positive(String key, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(key + "=" + value + ": must be positive");
+        }
+        return value;
+    }
+
+    /** The daemon threads in-process models spread a batch over. */
+    static ExecutorService threads(int count) {
+        return Executors.newFixedThreadPool(Math.max(1, count), runnable -> {
+            Thread thread = new Thread(runnable, "embedder");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @PreDestroy
+    synchronized void close() {
+        if (threads != null) {
+            threads.shutdownNow();
+        }
+    }
+}
