@@ -57,7 +57,7 @@ class CommitFailureTest {
         server = LocalNatsServer.start(dir.resolve("nats"), null);
         nats = Nats.connect(server.getURI());
         JetStreamManagement jsm = nats.jetStreamManagement();
-        BridgeConfig.Table declared = new TestTable();
+        BridgeConfig.Table declared = dev.lancebridge.support.Declared.Table.of("EVENTS", "events.>");
         BridgeConfig.Ingest ingest = new TestIngest();
         JetStreamSetup.ensureDeadLetterStream(jsm);
         JetStreamSetup.ensureStream(jsm, declared.stream(), declared.subjects());
@@ -149,43 +149,6 @@ class CommitFailureTest {
             return List.of();
         }
         return Events.all(nats.jetStreamManagement(), JetStreamSetup.DEAD_LETTER_STREAM);
-    }
-
-    private static final class TestTable implements BridgeConfig.Table {
-        @Override
-        public String stream() {
-            return "EVENTS";
-        }
-
-        @Override
-        public List<String> subjects() {
-            return List.of("events.>");
-        }
-
-        @Override
-        public String id() {
-            return "/id";
-        }
-
-        @Override
-        public String text() {
-            return "{text}";
-        }
-
-        @Override
-        public java.util.Optional<String> eventTime() {
-            return java.util.Optional.empty();
-        }
-
-        @Override
-        public String embedder() {
-            return "test";
-        }
-
-        @Override
-        public java.util.Map<String, BridgeConfig.Column> columns() {
-            return java.util.Map.of();
-        }
     }
 
     private static final class TestIngest implements BridgeConfig.Ingest {
