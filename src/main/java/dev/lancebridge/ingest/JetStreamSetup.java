@@ -21,9 +21,19 @@ final class JetStreamSetup {
     static final String DEAD_LETTER_STREAM = "BRIDGE_DLQ";
     static final String DEAD_LETTER_PREFIX = "bridge.dlq.";
     private static final int STREAM_NOT_FOUND = 10059;
+    /** A consumer filter on subjects the stream does not carry. */
+    private static final int FILTER_NOT_IN_STREAM = 10093;
     private static final Logger LOG = Logger.getLogger(JetStreamSetup.class);
 
     private JetStreamSetup() {
+    }
+
+    private static List<String> subjectsOf(JetStreamManagement jsm, String stream) {
+        try {
+            return jsm.getStreamInfo(stream).getConfiguration().getSubjects();
+        } catch (JetStreamApiException | IOException e) {
+            return List.of("unknown: " + e.getMessage());
+        }
     }
 
     /** The stream {@code name} over {@code subjects}: created when absent, used as it is when present. */
@@ -84,7 +94,15 @@ final class JetStreamSetup {
         }
         try {
             jsm.addOrUpdateConsumer(config.stream(), consumer.build());
-        } catch (JetStreamApiException | IOException e) {
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() == FILTER_NOT_IN_STREAM) {
+                throw new IllegalStateException("bridge.tables." + table + ".subjects=" + String.join(",", config.subjects())
+                        + ": stream " + config.stream() + " does not carry these subjects (its subjects: "
+                        + subjectsOf(jsm, config.stream()) + "); add them to the stream, or name subjects it carries", e);
+            }
+            throw new IllegalStateException("cannot create or update consumer " + durable + " on stream "
+                    + config.stream() + ": " + e.getMessage(), e);
+        } catch (IOException e) {
             throw new IllegalStateException("cannot create or update consumer " + durable + " on stream "
                     + config.stream() + ": " + e.getMessage(), e);
         }

@@ -27,6 +27,7 @@ import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -80,11 +81,15 @@ public class Pipelines {
         nats.connect();
         JetStreamManagement jsm = nats.management();
         JetStreamSetup.ensureDeadLetterStream(jsm);
+        // tables may share a stream on different subjects: a stream the bridge creates carries them all
+        Map<String, java.util.SortedSet<String>> subjectsByStream = new java.util.TreeMap<>();
+        tables.values().forEach(declaration -> subjectsByStream.computeIfAbsent(declaration.stream(), s -> new java.util.TreeSet<>())
+                .addAll(declaration.subjects()));
+        subjectsByStream.forEach((stream, subjects) -> JetStreamSetup.ensureStream(jsm, stream, List.copyOf(subjects)));
         tables.forEach((name, declaration) -> {
             BridgeConfig.Table table = config.tables().get(name);
             Embedder embedder = embedderOf.get(name);
             LanceTable lanceTable = opened.get(name);
-            JetStreamSetup.ensureStream(jsm, table.stream(), table.subjects());
             String durable = JetStreamSetup.ensureConsumer(jsm, name, table, config.ingest());
             Normalizer normalizer = new Normalizer(declaration, embedder.dimension(), embedder.embedsText() ? null : embedder.model());
             TablePipeline pipeline = new TablePipeline(name, subscribe(table.stream(), durable), normalizer,
