@@ -26,6 +26,11 @@ public class ErrorMapper {
         return error(Response.Status.BAD_REQUEST, "invalid search", e.getMessage());
     }
 
+    @ServerExceptionMapper
+    public Response reembedRefused(dev.lancebridge.ingest.ReembedRefusedException e) {
+        return error(Response.Status.CONFLICT, "re-embed refused", e.getMessage());
+    }
+
     /** A remote embedder that is down or slow: the caller may retry; ingest waits for it too. */
     @ServerExceptionMapper
     public Response embedderUnavailable(dev.lancebridge.embed.EmbedderUnavailableException e) {

@@ -1,5 +1,7 @@
 package dev.lancebridge.api;
 
+import dev.lancebridge.ingest.ReembedStatus;
+import dev.lancebridge.ingest.Reembeds;
 import dev.lancebridge.search.ArrowIpc;
 import dev.lancebridge.search.RowsRequest;
 import dev.lancebridge.search.SearchMetrics;
@@ -14,6 +16,7 @@ import dev.lancebridge.store.VersionInfo;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -41,10 +44,12 @@ public class TablesResource {
 
     private final SearchService search;
     private final SearchMetrics metrics;
+    private final Reembeds reembeds;
 
-    public TablesResource(SearchService search, SearchMetrics metrics) {
+    public TablesResource(SearchService search, SearchMetrics metrics, Reembeds reembeds) {
         this.search = search;
         this.metrics = metrics;
+        this.reembeds = reembeds;
     }
 
     @GET
@@ -93,6 +98,25 @@ public class TablesResource {
     @Operation(summary = "Name a version ({\"name\", \"version\"}; the latest when version is absent)")
     public Response tag(@PathParam("table") String table, TagInfo request) {
         return Response.status(Response.Status.CREATED).entity(search.tag(table, request)).build();
+    }
+
+    @POST
+    @Path("/{table}/reembed")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Rebuild a held table's vectors with its declared embedder, in the background (202; 409 if not held)")
+    public Response reembed(@PathParam("table") String table) {
+        search.describe(table); // 404 for an unknown table
+        return Response.accepted(reembeds.start(table)).build();
+    }
+
+    @GET
+    @Path("/{table}/reembed")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Progress of the table's re-embed (404 when there is none and the table is not held)")
+    public ReembedStatus reembedStatus(@PathParam("table") String table) {
+        search.describe(table);
+        return reembeds.status(table).orElseThrow(() -> new NotFoundException(
+                "table '" + table + "' holds vectors of its declared model and has not been re-embedded"));
     }
 
     @POST

@@ -5,7 +5,10 @@ import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -53,6 +56,58 @@ public class Embedders {
      */
     public Embedder get(String name) {
         return made.computeIfAbsent(name, this::create);
+    }
+
+    /**
+     * An embedder that makes vectors of {@code model} and {@code dimension}: {@code preferred}
+     * when it does, else any built-in or declared one that does. For a table whose stored vectors
+     * are of another model than its declaration names (until it is re-embedded).
+     */
+    public Optional<Embedder> forModel(String model, int dimension, String preferred) {
+        List<String> names = new ArrayList<>();
+        names.add(preferred);
+        names.addAll(BUILT_IN.keySet());
+        names.addAll(new TreeSet<>(declared.keySet()));
+        for (String name : names) {
+            if (model.equals(modelOf(name)) && dimensionOf(name) == dimension) {
+                return Optional.of(get(name));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The model name of embedder {@code name} without making it (null for an unknown or invalid one). */
+    private String modelOf(String name) {
+        if (BUILT_IN.containsKey(name)) {
+            return BUILT_IN.get(name).modelName();
+        }
+        BridgeConfig.EmbedderSettings settings = declared.get(name);
+        if (settings == null) {
+            return null;
+        }
+        return switch (settings.provider()) {
+            case IN_PROCESS -> inProcessModel(settings).map(InProcessModel::modelName).orElse(null);
+            case PROVIDED -> settings.model().orElse(name);
+            case OPENAI -> settings.model().orElse(null);
+        };
+    }
+
+    private int dimensionOf(String name) {
+        if (BUILT_IN.containsKey(name)) {
+            return BUILT_IN.get(name).dimension();
+        }
+        BridgeConfig.EmbedderSettings settings = declared.get(name);
+        if (settings == null) {
+            return -1;
+        }
+        return settings.provider() == BridgeConfig.Provider.IN_PROCESS
+                ? inProcessModel(settings).map(InProcessModel::dimension).orElse(-1)
+                : settings.dimension().orElse(-1);
+    }
+
+    private static Optional<InProcessModel> inProcessModel(BridgeConfig.EmbedderSettings settings) {
+        String model = settings.model().orElse(InProcessModel.MINILM.modelName());
+        return java.util.Arrays.stream(InProcessModel.values()).filter(m -> m.modelName().equalsIgnoreCase(model)).findFirst();
     }
 
     /** Makes the embedder {@code name}; tests override it to wrap what it makes. */

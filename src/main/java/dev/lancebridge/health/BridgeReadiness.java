@@ -44,6 +44,8 @@ public class BridgeReadiness implements HealthCheck {
                     ? state.running() ? "fetch failing: " + state.fetchError() : "stopped"
                     : state.embedError() != null ? "waiting for the embedder: " + state.embedError() : "consuming");
         }
+        // a held table serves search and waits for its re-embed: reported, not a reason to stop traffic
+        pipelines.held().forEach((table, hold) -> response.withData("table." + table, "held: " + hold.reason()));
         return response.status(nats && running && consumers && writable).build();
     }
 }

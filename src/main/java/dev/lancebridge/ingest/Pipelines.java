@@ -9,6 +9,7 @@ import dev.lancebridge.embed.LanceDbFunction;
 import dev.lancebridge.normalize.Normalizer;
 import dev.lancebridge.store.LanceStore;
 import dev.lancebridge.store.LanceTable;
+import dev.lancebridge.store.StoredEmbedding;
 import dev.lancebridge.store.TableLayout;
 import dev.lancebridge.store.Maintenance;
 import dev.lancebridge.store.StoreMetrics;
@@ -29,6 +30,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -50,6 +52,9 @@ public class Pipelines {
     private final StoreMetrics metrics;
     private final MeterRegistry registry;
     private final Map<String, TablePipeline> pipelines = new ConcurrentHashMap<>();
+    private final Map<String, TableDeclaration> declarations = new java.util.TreeMap<>();
+    private final Map<String, Embedder> declaredEmbedders = new ConcurrentHashMap<>();
+    private final Map<String, HeldTable> held = new ConcurrentHashMap<>();
 
     public Pipelines(BridgeConfig config, NatsClient nats, LanceStore store, Embedders embedders, Maintenance maintenance,
                      StoreMetrics metrics, MeterRegistry registry) {
@@ -64,45 +69,85 @@ public class Pipelines {
 
     void start(@Observes @Priority(STARTUP_PRIORITY) StartupEvent event) {
         // every declaration and embedder is checked before anything connects or writes
-        Map<String, TableDeclaration> tables = new java.util.TreeMap<>();
-        Map<String, Embedder> embedderOf = new java.util.TreeMap<>();
         config.tables().forEach((name, table) -> {
             TableDeclaration declaration = TableDeclaration.of(name, table);
-            tables.put(name, declaration);
+            declarations.put(name, declaration);
             try {
-                embedderOf.put(name, embedders.get(declaration.embedder()));
+                declaredEmbedders.put(name, embedders.get(declaration.embedder()));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("bridge.tables." + name + ".embedder=" + declaration.embedder() + ": "
                         + e.getMessage(), e);
             }
         });
-        Map<String, LanceTable> opened = new java.util.TreeMap<>();
-        tables.forEach((name, declaration) -> opened.put(name, store.open(name, layout(declaration, embedderOf.get(name)))));
+        declarations.forEach((name, declaration) -> {
+            Embedder embedder = declaredEmbedders.get(name);
+            Optional<StoredEmbedding> stored = store.storedEmbedding(name);
+            if (stored.isPresent() && !stored.get().matches(embedder.model(), embedder.dimension())) {
+                // never mix two models: the table keeps serving what it holds, its events wait in the stream
+                HeldTable hold = new HeldTable(name, stored.get(), embedder.model(), embedder.dimension());
+                held.put(name, hold);
+                store.open(name, new TableLayout(declaration.columns(), stored.get().dimension(), stored.get().model(), null));
+                LOG.warnf("table %s: %s", name, hold.reason());
+            } else {
+                store.open(name, layout(declaration, embedder));
+            }
+        });
         nats.connect();
         JetStreamManagement jsm = nats.management();
         JetStreamSetup.ensureDeadLetterStream(jsm);
         // tables may share a stream on different subjects: a stream the bridge creates carries them all
         Map<String, java.util.SortedSet<String>> subjectsByStream = new java.util.TreeMap<>();
-        tables.values().forEach(declaration -> subjectsByStream.computeIfAbsent(declaration.stream(), s -> new java.util.TreeSet<>())
+        declarations.values().forEach(declaration -> subjectsByStream.computeIfAbsent(declaration.stream(), s -> new java.util.TreeSet<>())
                 .addAll(declaration.subjects()));
         subjectsByStream.forEach((stream, subjects) -> JetStreamSetup.ensureStream(jsm, stream, List.copyOf(subjects)));
-        tables.forEach((name, declaration) -> {
-            BridgeConfig.Table table = config.tables().get(name);
-            Embedder embedder = embedderOf.get(name);
-            LanceTable lanceTable = opened.get(name);
-            String durable = JetStreamSetup.ensureConsumer(jsm, name, table, config.ingest());
-            Normalizer normalizer = new Normalizer(declaration, embedder.dimension(), embedder.embedsText() ? null : embedder.model());
-            TablePipeline pipeline = new TablePipeline(name, subscribe(table.stream(), durable), normalizer,
-                    new EmbedStage(embedder, lanceTable::storedVectors), lanceTable::commit,
-                    new DeadLetters(nats.jetStream(), name), config.ingest(), new PipelineMetrics(registry, name));
-            pipeline.start();
-            pipelines.put(name, pipeline);
-            maintenance.schedule(lanceTable);
-            metrics.watch(lanceTable);
-            LOG.infof("table %s: %s on %s -> %s (%d rows; embedder %s: %s, %d dimensions; columns %s)", name, table.stream(),
-                    table.subjects(), lanceTable.path(), lanceTable.countRows(null), declaration.embedder(), embedder.model(),
-                    embedder.dimension(), declaration.columns().stream().map(c -> c.name() + " " + c.type().declared()).toList());
+        declarations.forEach((name, declaration) -> {
+            JetStreamSetup.ensureConsumer(jsm, name, config.tables().get(name), config.ingest());
+            LanceTable table = store.table(name).orElseThrow();
+            maintenance.schedule(table);
+            metrics.watch(table);
+            if (!held.containsKey(name)) {
+                startPipeline(name);
+            }
         });
+    }
+
+    /** Starts the pipeline of {@code name}, whose table holds vectors of its declared embedder. */
+    private void startPipeline(String name) {
+        TableDeclaration declaration = declarations.get(name);
+        BridgeConfig.Table table = config.tables().get(name);
+        Embedder embedder = declaredEmbedders.get(name);
+        LanceTable lanceTable = store.table(name).orElseThrow();
+        Normalizer normalizer = new Normalizer(declaration, embedder.dimension(), embedder.embedsText() ? null : embedder.model());
+        TablePipeline pipeline = new TablePipeline(name, subscribe(table.stream(), "bridge-" + name), normalizer,
+                new EmbedStage(embedder, lanceTable::storedVectors), lanceTable::commit,
+                new DeadLetters(nats.jetStream(), name), config.ingest(), new PipelineMetrics(registry, name));
+        pipeline.start();
+        pipelines.put(name, pipeline);
+        LOG.infof("table %s: %s on %s -> %s (%d rows; embedder %s: %s, %d dimensions; columns %s)", name, table.stream(),
+                table.subjects(), lanceTable.path(), lanceTable.countRows(null), declaration.embedder(), embedder.model(),
+                embedder.dimension(), declaration.columns().stream().map(c -> c.name() + " " + c.type().declared()).toList());
+    }
+
+    /** The tables whose stored vectors are of another model than their declaration names, by name. */
+    public Map<String, HeldTable> held() {
+        return Map.copyOf(held);
+    }
+
+    /** The embedder a table's declaration names. */
+    public Embedder declaredEmbedder(String table) {
+        return declaredEmbedders.get(table);
+    }
+
+    /** The layout a held table gets once its vectors are of its declared embedder. */
+    public TableLayout declaredLayout(String table) {
+        return layout(declarations.get(table), declaredEmbedders.get(table));
+    }
+
+    /** A held table was re-embedded with its declared embedder: its pipeline starts, its waiting events flow. */
+    public void resume(String table) {
+        if (held.remove(table) != null) {
+            startPipeline(table);
+        }
     }
 
     /** The table's schema as its declaration and embedder make it. */
@@ -131,9 +176,9 @@ public class Pipelines {
         nats.close();
     }
 
-    /** True when every declared table has a running pipeline. */
+    /** True when every declared table has a running pipeline, or is held for a re-embed. */
     public boolean allRunning() {
-        return pipelines.size() == config.tables().size()
+        return pipelines.size() + held.size() == config.tables().size()
                 && pipelines.values().stream().allMatch(TablePipeline::running);
     }
 

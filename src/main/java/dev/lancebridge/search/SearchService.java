@@ -240,7 +240,11 @@ public class SearchService {
     /** The query vector: the given one (checked) or the embedding of {@code query} by the table's own embedder. */
     private float[] vector(String table, SearchRequest request, String query, int dimension) {
         if (query != null) {
-            Embedder embedder = embedders.get(config.tables().get(table).embedder());
+            // the model the table's vectors are from: its declared one, or the one it held before a model change
+            LanceTable stored = store.table(table).orElseThrow();
+            Embedder embedder = embedders.forModel(stored.model(), stored.dimension(), config.tables().get(table).embedder())
+                    .orElseThrow(() -> new InvalidSearchException("table '" + table + "' holds vectors of " + stored.model()
+                            + ", which no embedder makes any more: search it with 'vector' or mode 'fulltext', or re-embed it"));
             if (!embedder.embedsText()) {
                 throw new InvalidSearchException("table '" + table + "' takes its vectors from the events (embedder '"
                         + config.tables().get(table).embedder() + "'), so it cannot embed a text query: search it with"

@@ -80,6 +80,22 @@ public class LanceStore implements AutoCloseable {
         });
     }
 
+    /** The model and dimension the vectors of the stored table {@code name} are from; empty when there is no such table yet. */
+    public Optional<StoredEmbedding> storedEmbedding(String name) {
+        Path path = root.resolve(name + ".lance");
+        if (!Files.exists(path)) {
+            return Optional.empty();
+        }
+        try (org.lance.Dataset dataset = org.lance.Dataset.open(allocator, path.toString(),
+                new org.lance.ReadOptions.Builder().setSession(session).build())) {
+            org.apache.arrow.vector.types.pojo.Schema schema = dataset.getSchema();
+            return Optional.of(new StoredEmbedding(SchemaEvolution.storedModel(schema).orElse(null),
+                    SchemaEvolution.storedDimension(schema)));
+        } catch (RuntimeException e) {
+            throw new StoreException("could not read table '" + name + "' at " + path + ": " + e.getMessage(), e);
+        }
+    }
+
     public Optional<LanceTable> table(String name) {
         return Optional.ofNullable(tables.get(name));
     }

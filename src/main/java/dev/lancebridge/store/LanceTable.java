@@ -53,8 +53,9 @@ public final class LanceTable implements AutoCloseable {
     private final Path path;
     private final BufferAllocator allocator;
     private final Session session;
-    private final Schema schema;
-    private final TableLayout layout;
+    /** The stored schema rows are written in, and the layout it was opened with; both change with a re-embed. */
+    private volatile Schema schema;
+    private volatile TableLayout layout;
     private final Tombstones tombstones;
     private final IndexPolicy indexPolicy;
     /** One maintenance pass at a time (the schedule and {@code POST .../maintenance} may meet). */
@@ -564,6 +565,50 @@ public final class LanceTable implements AutoCloseable {
         latest.close();
         latest = newest;
         committedVersion = latest.version();
+    }
+
+    /**
+     * Rebuilds every row's vector with {@code embed} into one new version laid out as
+     * {@code next} (another model, maybe another dimension), keeping every other column. Runs under
+     * the writer's and maintenance's locks; searches go on reading the version before until the
+     * new one is committed, then switch to it. Older versions stay readable (time travel) with
+     * their own vectors until cleanup removes them.
+     *
+     * @return the version that holds the new vectors
+     */
+    public long reembed(TableLayout next, java.util.function.Function<List<String>, List<float[]>> embed,
+                        java.util.function.LongConsumer progress) {
+        maintenance.lock();
+        try {
+            synchronized (this) {
+                Schema stored = latest.getSchema();
+                List<org.apache.arrow.vector.types.pojo.Field> fields = new ArrayList<>();
+                for (org.apache.arrow.vector.types.pojo.Field field : stored.getFields()) {
+                    fields.add(field.getName().equals(TableSchema.VECTOR) ? next.schema().findField(TableSchema.VECTOR) : field);
+                }
+                Schema target = new Schema(fields, next.schema().getCustomMetadata());
+                List<String> read = stored.getFields().stream().map(org.apache.arrow.vector.types.pojo.Field::getName)
+                        .filter(column -> !column.equals(TableSchema.VECTOR)).toList();
+                try (LanceScanner scanner = latest.newScan(new ScanOptions.Builder().columns(read).batchSize(256).build());
+                     ReembedReader rows = new ReembedReader(allocator, scanner.scanBatches(), target, next.model(), embed, progress);
+                     Dataset ignored = Dataset.write().allocator(allocator).reader(rows).uri(path.toString())
+                             .mode(WriteParams.WriteMode.OVERWRITE).session(session).execute()) {
+                    // committed: the new version holds every row with its new vector
+                } catch (RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new StoreException("re-embedding table '" + name + "' failed: " + e.getMessage(), e);
+                }
+                refreshLatest();
+                TableIndexes.ensureScalar(latest);
+                refreshLatest();
+                layout = next;
+                schema = latest.getSchema();
+                return committedVersion;
+            }
+        } finally {
+            maintenance.unlock();
+        }
     }
 
     /** Names {@code version} (the latest when null) {@code name}; through the writer, like every change. */

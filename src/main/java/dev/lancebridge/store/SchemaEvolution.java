@@ -70,12 +70,11 @@ final class SchemaEvolution {
     private static void checkModel(String table, Schema stored, TableLayout layout) {
         int dimension = storedDimension(stored);
         String model = storedModel(stored).orElse(null);
-        boolean sameModel = model == null || model.equals(layout.model());
-        if (dimension != layout.dimension() || !sameModel) {
+        if (!new StoredEmbedding(model, dimension).matches(layout.model(), layout.dimension())) {
             throw new IncompatibleTableException("table '" + table + "' holds vectors of " + (model == null ? "an unnamed model" : model)
                     + " (" + dimension + " dimensions), but its declaration asks for " + layout.model() + " ("
                     + layout.dimension() + " dimensions). The bridge does not mix two models in one table: declare the"
-                    + " stored model again, or give the new model a new table (a new name) and let it fill from the stream.");
+                    + " stored model again, or re-embed the table (POST /tables/" + table + "/reembed).");
         }
     }
 

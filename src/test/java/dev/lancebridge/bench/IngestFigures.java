@@ -1,9 +1,11 @@
 package dev.lancebridge.bench;
 
 import dev.lancebridge.embed.InProcessEmbedder;
+import dev.lancebridge.embed.InProcessModel;
 import dev.lancebridge.normalize.Row;
 import dev.lancebridge.store.RawLanceAppend;
 import dev.lancebridge.support.BridgeProcess;
+import dev.lancebridge.support.Scrape;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
 import io.nats.client.PullSubscribeOptions;
@@ -15,7 +17,8 @@ import java.util.Map;
 
 /**
  * Ingest throughput: vectors provided at batch sizes 100 and 1000 (vs raw Lance append and raw
- * JetStream fetch+ack at the same batch size), and in-process embedding (vs the raw embedder).
+ * JetStream fetch+ack at the same batch size), and embedding with each in-process model (vs that
+ * raw embedder), with the share of the time spent embedding and the bridge's CPU use.
  */
 final class IngestFigures {
 
@@ -54,32 +57,52 @@ final class IngestFigures {
         }
 
         int texts = bench.textsTimed;
-        try (Broker broker = new Broker(bench.work.resolve("nats-embed"))) {
-            List<byte[]> events = new ArrayList<>(texts);
-            for (int i = 0; i < texts; i++) {
-                events.add(Events.text("t-" + i, bench.corpus.text(i)));
+        List<byte[]> events = new ArrayList<>(texts);
+        for (int i = 0; i < texts; i++) {
+            events.add(Events.text("t-" + i, bench.corpus.text(i)));
+        }
+        for (InProcessModel model : InProcessModel.values()) {
+            String embedder = model == InProcessModel.MINILM ? "minilm" : "bge-small";
+            try (Broker broker = new Broker(bench.work.resolve("nats-embed-" + embedder))) {
+                broker.publishAll("events.bench", events);
+                Drain drain;
+                double cpuSeconds;
+                double embedSeconds;
+                try (BridgeProcess bridge = BridgeProcess.start(broker.url(), bench.work.resolve("store-embed-" + embedder),
+                        bench.log("embed-" + embedder), Map.of("BRIDGE_TABLES_EVENTS_EMBEDDER", embedder))) {
+                    double cpuBefore = cpuSeconds(bridge.pid());
+                    double embedBefore = embedSeconds(bridge);
+                    drain = Drain.watch(broker, bridge, texts);
+                    cpuSeconds = cpuSeconds(bridge.pid()) - cpuBefore;
+                    embedSeconds = embedSeconds(bridge) - embedBefore;
+                }
+                // the machine is shared: time the raw embedder on the same texts right after
+                double raw = rawEmbedRate(model, bench.corpus.texts.subList(0, texts));
+                int cores = Runtime.getRuntime().availableProcessors();
+                bench.results.pair("ingest_" + embedder.replace('-', '_') + "_vs_raw_embedder",
+                        "ingest, in-process " + model.modelName() + " (" + texts + " glosses)", drain.eventsPerSecond(), "events/s",
+                        "raw " + model.modelName() + " embedder, same texts", raw, "texts/s", String.format(
+                                "embedding %.0f%% of the drain's wall time; bridge CPU %.0f%% of %d cores (incl. start-up)",
+                                100 * embedSeconds / drain.seconds(), 100 * cpuSeconds / (drain.seconds() * cores), cores));
             }
-            broker.publishAll("events.bench", events);
-            Drain drain;
-            try (BridgeProcess bridge = BridgeProcess.start(broker.url(), bench.work.resolve("store-embed"), bench.log("embed"))) {
-                drain = Drain.watch(broker, bridge, texts);
-            }
-            // the machine is shared: time the raw embedder on the same texts right before and right after
-            double rawAfter = rawEmbedRate(bench.corpus.texts.subList(0, texts));
-            double raw = (bench.corpus.rawEmbedRate + rawAfter) / 2;
-            bench.results.pair("ingest_embedding_vs_raw_embedder", "ingest, in-process embedding (" + texts + " glosses)",
-                    drain.eventsPerSecond(), "events/s", String.format("raw MiniLM embedder, same texts (before %.0f, after %.0f)",
-                            bench.corpus.rawEmbedRate, rawAfter), raw, "texts/s",
-                    "embedding-bound: the model keeps both cores busy; the first batch (JIT, model load) is not timed");
         }
     }
 
-    private static double rawEmbedRate(List<String> texts) {
-        InProcessEmbedder embedder = new InProcessEmbedder(Runtime.getRuntime().availableProcessors());
-        try {
+    /** User + system CPU seconds the process has used so far ({@code /proc/<pid>/stat}, in clock ticks of 1/100 s). */
+    private static double cpuSeconds(long pid) throws java.io.IOException {
+        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+    }
+
+    /** Seconds the bridge has spent embedding batches of table events (its own timer). */
+    private static double embedSeconds(BridgeProcess bridge) throws java.io.IOException {
+        return Scrape.value(bridge.text("/q/metrics"), "bridge_embed_duration_seconds_sum{table=\"events\"}");
+    }
+
+    private static double rawEmbedRate(InProcessModel model, List<String> texts) {
+        try (InProcessEmbedder embedder = new InProcessEmbedder(model, Runtime.getRuntime().availableProcessors())) {
             return Corpus.time(embedder, texts.subList(0, Math.min(500, texts.size())), texts).textsPerSecond();
-        } finally {
-            embedder.close();
         }
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lancebridge.dev.LocalNatsServer;
 import dev.lancebridge.support.BridgeProcess;
 import dev.lancebridge.support.Events;
+import dev.lancebridge.support.Node;
 import dev.lancebridge.support.TestFiles;
 import io.nats.NatsServerRunner;
 import io.nats.client.Connection;
@@ -35,7 +36,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -132,12 +132,7 @@ class CrashRecoveryIT {
     @Test
     @Order(3)
     void lanceDbsOwnSdkOpensTheTableAndItsSearchAgrees() throws Exception {
-        Path nodeModules = Path.of("interop", "node_modules", "@lancedb", "lancedb");
-        boolean ci = System.getenv("CI") != null;
-        // CI always runs this check (.ci/run installs the SDK); elsewhere it needs Node.js and the SDK installed
-        org.junit.jupiter.api.Assumptions.assumeTrue(ci || onPath("node") && Files.isDirectory(nodeModules),
-                "LanceDB SDK interop check skipped: install Node.js and run (cd interop && npm install)");
-        assertTrue(Files.isDirectory(nodeModules), "run (cd interop && npm install) first: " + nodeModules + " is missing");
+        Node.assumeSdk();
 
         float[] query = storedVector("c-3");
         Path queryFile = dir.resolve("query.json");
@@ -145,7 +140,7 @@ class CrashRecoveryIT {
         try (BridgeProcess bridge = BridgeProcess.start(server.getURI(), store(), log())) {
             JsonNode ours = bridge.post("/tables/events/search",
                     "{\"vector\": " + JSON.writeValueAsString(query) + ", \"k\": 10}").get("hits");
-            JsonNode theirs = runNode("interop/search.mjs", store().toString(), "events", queryFile.toString(), "10");
+            JsonNode theirs = Node.run(dir, "search.mjs", store().toString(), "events", queryFile.toString(), "10");
             assertEquals(expectedLiveRows(), theirs.get("count").asLong());
             assertEquals(List.of("events"), JSON.convertValue(theirs.get("tables"), List.class));
             assertTrue(theirs.get("embeddingFunctions").asText().contains("\"source_column\":\"text\""));
@@ -160,7 +155,7 @@ class CrashRecoveryIT {
             // Apache Arrow JS reads the Arrow answer of the same search: same ids, same distances
             Path body = dir.resolve("search.json");
             Files.writeString(body, "{\"vector\": " + JSON.writeValueAsString(query) + ", \"k\": 10, \"columns\": [\"text\"]}");
-            JsonNode arrow = runNode("interop/read-arrow.mjs", bridge.url("/tables/events/search"), body.toString());
+            JsonNode arrow = Node.run(dir, "read-arrow.mjs", bridge.url("/tables/events/search"), body.toString());
             assertEquals(List.of("id", "text", "_distance"), JSON.convertValue(arrow.get("columns"), List.class));
             assertEquals("vector", arrow.get("metadata").get("bridge.mode").asText());
             for (int i = 0; i < 10; i++) {
@@ -182,26 +177,6 @@ class CrashRecoveryIT {
         try (var lines = Files.lines(log())) {
             return lines.filter(line -> line.contains("pipeline stopped (drained)")).count();
         }
-    }
-
-    private static JsonNode runNode(String script, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("node", script));
-        command.addAll(List.of(args));
-        Path errors = dir.resolve("node.err");
-        Process node = new ProcessBuilder(command).redirectError(errors.toFile()).start();
-        String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(node.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, node.exitValue(), "node " + script + " failed: " + Files.readString(errors));
-        return JSON.readTree(out);
-    }
-
-    private static boolean onPath(String command) {
-        for (String part : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(part, command))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static long rows(BridgeProcess bridge) throws Exception {

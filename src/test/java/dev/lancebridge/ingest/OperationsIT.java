@@ -57,6 +57,16 @@ class OperationsIT {
         TestFiles.deleteRecursively(dir);
     }
 
+    /** JetStream answers again after a restart (it recovers its streams after the server accepts connections). */
+    private boolean jetStreamAnswers() {
+        try {
+            nats.jetStreamManagement().getStreamInfo("EVENTS");
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
     private Path log(String name) {
         return Path.of("target", "operations-it-" + name + ".log");
     }
@@ -79,7 +89,7 @@ class OperationsIT {
 
             server = LocalNatsServer.start(dir.resolve("nats"), natsPort);
             await().atMost(WAIT).until(() -> bridge.status("/q/health/ready") == 200
-                    && nats.getStatus() == Connection.Status.CONNECTED);
+                    && nats.getStatus() == Connection.Status.CONNECTED && jetStreamAnswers());
             JsonNode up = JSON.readTree(bridge.text("/q/health/ready")).get("checks").get(0).get("data");
             assertEquals("consuming", up.get("table.events").asText());
             publish(10, 20);

@@ -178,4 +178,52 @@ class DeclaredTableTest {
             assertArrayEquals(new float[] {4, 3, 2, 1}, found.get("it's").vector());
         }
     }
+
+    @Test
+    void reembeddingRebuildsEveryVectorIntoOneNewVersionAndKeepsTheRest() {
+        List<ColumnDeclaration> total = columns(Map.of("total", Declared.Column.of("double")));
+        try (LanceStore store = new LanceStore(dir)) {
+            LanceTable table = store.open("orders", new TableLayout(total, DIM, "m1", MINILM));
+            List<Row> rows = new java.util.ArrayList<>();
+            for (int i = 0; i < 600; i++) {
+                String text = "kettle number " + i;
+                rows.add(new Row("o-" + i, text, Row.hash(text), new float[] {1, i, 0, 0}, "m1", "shop", i + 1, 0, new Object[] {(double) i}));
+            }
+            table.commit(rows);
+            long before = table.stats().version();
+            java.util.concurrent.atomic.AtomicLong progress = new java.util.concurrent.atomic.AtomicLong();
+            TableLayout next = new TableLayout(total, 8, "m2", new LanceDbFunction(LanceDbFunction.OPENAI, "m2"));
+            long after = table.reembed(next, texts -> texts.stream().map(text -> eight(text.length())).toList(), progress::addAndGet);
+
+            assertTrue(after > before);
+            assertEquals(600, progress.get());
+            assertEquals(600, table.countRows(null));
+            assertEquals(8, table.dimension());
+            assertEquals("m2", table.model());
+            Map<String, Object> row = table.rows(new ScanRequest(null, null, 1, 0, "id = 'o-42'", List.of("text", "total",
+                    "embedding_model", "embedding_dim", "text_hash", "stream_seq"), true, null, null, null, null, false)).get(0);
+            assertEquals(List.of("kettle number 42", 42.0, "m2", 8, Row.hash("kettle number 42"), 43L),
+                    List.of(row.get("text"), row.get("total"), row.get("embedding_model"), row.get("embedding_dim"),
+                            row.get("text_hash"), row.get("stream_seq")));
+            assertEquals("o-42", table.nearest(eight("kettle number 42".length()), 1, "id = 'o-42'", List.of()).get(0).get("id"));
+            // full-text search still works on the new version, and the old version still reads its old vectors
+            assertEquals("o-7", table.rows(new ScanRequest(null, "kettle", 1000, 0, "id = 'o-7'", List.of(), true, null, null, null,
+                    null, false)).get(0).get("id"));
+            assertEquals("m1", table.rows(new ScanRequest(null, null, 1, 0, "id = 'o-1'", List.of("embedding_model"), true, before,
+                    null, null, null, false)).get(0).get("embedding_model"));
+            // new rows are written with the new layout
+            table.commit(List.of(new Row("n", "new", Row.hash("new"), eight(3), "m2", "shop", 1000, 0, new Object[] {1.0})));
+            assertEquals(601, table.countRows(null));
+        }
+        try (LanceStore store = new LanceStore(dir)) {
+            assertEquals(new StoredEmbedding("m2", 8), store.storedEmbedding("orders").orElseThrow());
+        }
+    }
+
+    private static float[] eight(int seed) {
+        float[] vector = new float[8];
+        vector[seed % 8] = 1;
+        vector[(seed + 3) % 8] = 0.5f;
+        return vector;
+    }
 }

@@ -69,8 +69,13 @@ public final class BridgeProcess implements AutoCloseable {
     }
 
     public int status(String path) {
+        return status("GET", path);
+    }
+
+    /** The status code of a {@code method} request without a body; -1 when the bridge is not reachable. */
+    public int status(String method, String path) {
         try {
-            HttpURLConnection connection = request("GET", path, null, null);
+            HttpURLConnection connection = request(method, path, null, null);
             try (InputStream body = answer(connection)) {
                 body.readAllBytes(); // read to the end, so that the connection is reused
             }
