@@ -1,10 +1,7 @@
 package dev.lancebridge.embed;
 
-import dev.langchain4j.data.embedding.Embedding;
-import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -62,16 +59,8 @@ public class InProcessEmbedder implements Embedder, AutoCloseable {
 
     @Override
     public List<float[]> embed(List<String> texts) {
-        if (texts.isEmpty()) {
-            return List.of();
-        }
-        List<TextSegment> segments = new ArrayList<>(texts.size());
-        texts.forEach(text -> segments.add(TextSegment.from(text)));
         try {
-            List<Embedding> embeddings = model.embedAll(segments).content();
-            List<float[]> vectors = new ArrayList<>(embeddings.size());
-            embeddings.forEach(embedding -> vectors.add(embedding.vector()));
-            return vectors;
+            return LangChainModels.embedAll(model, texts);
         } catch (RuntimeException e) {
             throw new EmbeddingException("in-process " + kind.modelName() + " failed: " + e.getMessage(), e);
         }

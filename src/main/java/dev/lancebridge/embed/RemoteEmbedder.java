@@ -1,7 +1,5 @@
 package dev.lancebridge.embed;
 
-import dev.langchain4j.data.embedding.Embedding;
-import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.exception.HttpException;
 import dev.langchain4j.exception.RetriableException;
 import dev.langchain4j.exception.UnresolvedModelServerException;
@@ -9,7 +7,6 @@ import dev.langchain4j.model.openai.OpenAiEmbeddingModel;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -56,30 +53,23 @@ final class RemoteEmbedder implements Embedder {
 
     @Override
     public List<float[]> embed(List<String> texts) {
-        if (texts.isEmpty()) {
-            return List.of();
-        }
-        List<TextSegment> segments = new ArrayList<>(texts.size());
-        texts.forEach(text -> segments.add(TextSegment.from(text)));
-        List<Embedding> embeddings;
+        List<float[]> vectors;
         try {
-            embeddings = client.embedAll(segments).content();
+            vectors = LangChainModels.embedAll(client, texts);
         } catch (RuntimeException e) {
             String problem = "embedder '" + name + "' (" + model + "): " + e.getClass().getSimpleName() + ": " + e.getMessage();
             throw unavailable(e) ? new EmbedderUnavailableException(problem, e) : new EmbeddingException(problem, e);
         }
-        if (embeddings.size() != texts.size()) {
-            throw new EmbedderUnavailableException("embedder '" + name + "' answered " + embeddings.size() + " vectors for "
+        if (vectors.size() != texts.size()) {
+            throw new EmbedderUnavailableException("embedder '" + name + "' answered " + vectors.size() + " vectors for "
                     + texts.size() + " texts", null);
         }
-        List<float[]> vectors = new ArrayList<>(embeddings.size());
-        for (Embedding embedding : embeddings) {
-            if (embedding.dimension() != dimension) {
+        for (float[] vector : vectors) {
+            if (vector.length != dimension) {
                 // a misconfiguration, not the events' fault: wait for the operator, lose nothing
-                throw new EmbedderUnavailableException("embedder '" + name + "' (" + model + ") answered " + embedding.dimension()
+                throw new EmbedderUnavailableException("embedder '" + name + "' (" + model + ") answered " + vector.length
                         + "-dimensional vectors, but bridge.embedders." + name + ".dimension is " + dimension, null);
             }
-            vectors.add(embedding.vector());
         }
         return vectors;
     }

@@ -182,7 +182,10 @@ public class SearchService {
                 || request.refine() != null && request.refine() < 1) {
             throw new InvalidSearchException("'nprobes', 'ef' and 'refine' must be positive");
         }
-        Long version = version(table, request.version(), request.tag());
+        // the version read and the model of its vectors, together: a re-embed switches both at once
+        LanceTable.Snapshot snapshot = table.snapshot();
+        Long requested = version(table, request.version(), request.tag());
+        Long version = requested != null ? requested : Long.valueOf(snapshot.version());
         String query = blankToNull(request.query());
         float[] vector = null;
         switch (mode) {
@@ -190,7 +193,7 @@ public class SearchService {
                 if (query != null && request.vector() != null) {
                     throw new InvalidSearchException("give either 'query' or 'vector', not both");
                 }
-                vector = vector(table.name(), request, query, table.dimension());
+                vector = vector(table.name(), snapshot, request, query);
                 query = null;
             }
             case FULLTEXT -> {
@@ -205,7 +208,7 @@ public class SearchService {
                 if (query == null) {
                     throw new InvalidSearchException("mode 'hybrid' needs 'query' (text); 'vector' is optional");
                 }
-                vector = vector(table.name(), request, request.vector() != null ? null : query, table.dimension());
+                vector = vector(table.name(), snapshot, request, request.vector() != null ? null : query);
             }
         }
         return new Plan(mode, vector, query, k, blankToNull(request.filter()), columns(table, request.columns()),
@@ -238,10 +241,10 @@ public class SearchService {
     }
 
     /** The query vector: the given one (checked) or the embedding of {@code query} by the table's own embedder. */
-    private float[] vector(String table, SearchRequest request, String query, int dimension) {
+    private float[] vector(String table, LanceTable.Snapshot stored, SearchRequest request, String query) {
+        int dimension = stored.dimension();
         if (query != null) {
             // the model the table's vectors are from: its declared one, or the one it held before a model change
-            LanceTable stored = store.table(table).orElseThrow();
             Embedder embedder = embedders.forModel(stored.model(), stored.dimension(), config.tables().get(table).embedder())
                     .orElseThrow(() -> new InvalidSearchException("table '" + table + "' holds vectors of " + stored.model()
                             + ", which no embedder makes any more: search it with 'vector' or mode 'fulltext', or re-embed it"));

@@ -147,6 +147,17 @@ public final class LanceTable implements AutoCloseable {
         return layout.model();
     }
 
+    /** The latest committed version and the model and dimension of its vectors, read together. */
+    public record Snapshot(long version, String model, int dimension) {
+    }
+
+    /** What a search must use together: the version to read and the model that made its vectors. */
+    public Snapshot snapshot() {
+        synchronized (readers) {
+            return new Snapshot(committedVersion, layout.model(), layout.dimension());
+        }
+    }
+
     /** The table's columns but the vector, in stored order: what a search hit or an export carries by default. */
     public List<String> scalarColumns() {
         return schema.getFields().stream().map(org.apache.arrow.vector.types.pojo.Field::getName)
@@ -353,7 +364,11 @@ public final class LanceTable implements AutoCloseable {
      * @throws IllegalArgumentException for a request the caller must fix
      */
     public OpenScan openScan(ScanRequest request) {
-        SharedDataset shared = request.version() == null ? acquireLatest() : null;
+        SharedDataset shared = acquireLatest();
+        if (request.version() != null && request.version() != shared.dataset.version()) {
+            shared.release();
+            shared = null;
+        }
         Dataset dataset = shared != null ? shared.dataset : openVersion(request.version());
         Runnable release = shared != null ? shared::release : dataset::close;
         List<String> columns;
@@ -599,11 +614,21 @@ public final class LanceTable implements AutoCloseable {
                 } catch (Exception e) {
                     throw new StoreException("re-embedding table '" + name + "' failed: " + e.getMessage(), e);
                 }
-                refreshLatest();
-                TableIndexes.ensureScalar(latest);
-                refreshLatest();
-                layout = next;
-                schema = latest.getSchema();
+                Dataset indexed = openLatest();
+                try {
+                    TableIndexes.ensureScalar(indexed);
+                } finally {
+                    indexed.close();
+                }
+                Dataset newest = openLatest();
+                // searches see the new version and the new model together (snapshot()), never one without the other
+                synchronized (readers) {
+                    latest.close();
+                    latest = newest;
+                    layout = next;
+                    schema = newest.getSchema();
+                    committedVersion = newest.version();
+                }
                 return committedVersion;
             }
         } finally {

@@ -166,6 +166,11 @@ class DeclaredTablesTest {
         JsonPath answer = given().contentType(ContentType.JSON).body(graphql).post("/graphql").then().statusCode(200).extract().jsonPath();
         assertEquals("o-3", answer.getString("data.search[0].id"));
         assertTrue(answer.getString("data.search[0].columns").contains("\"total\":7.0"), answer.getString("data.search[0].columns"));
+        String table = "{\"query\": \"{ table(name: \\\"orders\\\") { columns { key value } embedding { embedder model } } }\"}";
+        JsonPath described = given().contentType(ContentType.JSON).body(table).post("/graphql").then().statusCode(200).extract().jsonPath();
+        assertTrue(described.getList("data.table.columns").contains(Map.of("key", "total", "value", "double")),
+                described.prettify());
+        assertEquals("bge-small", described.getString("data.table.embedding.embedder"));
     }
 
     @Test

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An OpenAI-compatible embeddings endpoint on loopback ({@code POST /v1/embeddings}) that answers
  * 8-dimensional vectors derived from each text, and that a test can make fail (503) or hang past
  * the client's timeout: {@code POST /control/ok|fail|slow}. {@code GET /stats} counts requests
- * and texts. Controlled over HTTP because the test and this resource may not share a class loader.
+ * and the texts it embedded. Controlled over HTTP because the test and this resource may not share a class loader.
  */
 public class FakeEmbeddingServer implements QuarkusTestResourceLifecycleManager {
 
@@ -64,11 +64,14 @@ public class FakeEmbeddingServer implements QuarkusTestResourceLifecycleManager 
                 return;
             }
             case "slow" -> {
+                // past the client's timeout: it has given up by then, so this answer embeds (and counts) nothing
                 try {
                     Thread.sleep(3_000);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
+                answer(exchange, 504, "{\"error\":{\"message\":\"too late\"}}");
+                return;
             }
             default -> {
             }
