@@ -50,6 +50,27 @@ public class Embedders {
     }
 
     /**
+     * Checks every declared embedder, used by a table or not, so that a bad declaration stops
+     * start-up. Remote and provided ones are made now (cheap); in-process models load on first use.
+     *
+     * @throws IllegalArgumentException naming the setting at fault
+     */
+    public void validate() {
+        declared.forEach((name, settings) -> {
+            if (settings.provider() == BridgeConfig.Provider.IN_PROCESS) {
+                String model = settings.model().orElse(InProcessModel.MINILM.modelName());
+                try {
+                    InProcessModel.named(model);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("bridge.embedders." + name + ".model=" + model + ": " + e.getMessage(), e);
+                }
+            } else {
+                get(name);
+            }
+        });
+    }
+
+    /**
      * The embedder called {@code name}, made on first use.
      *
      * @throws IllegalArgumentException naming the setting at fault, for an unknown name or an invalid declaration

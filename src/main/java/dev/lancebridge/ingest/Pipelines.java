@@ -69,6 +69,7 @@ public class Pipelines {
 
     void start(@Observes @Priority(STARTUP_PRIORITY) StartupEvent event) {
         // every declaration and embedder is checked before anything connects or writes
+        embedders.validate();
         config.tables().forEach((name, table) -> {
             TableDeclaration declaration = TableDeclaration.of(name, table);
             declarations.put(name, declaration);

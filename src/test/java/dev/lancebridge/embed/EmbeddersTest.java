@@ -54,6 +54,13 @@ class EmbeddersTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new Embedders(
                 Map.of("minilm", Declared.Embedder.of(BridgeConfig.Provider.IN_PROCESS)), 1)).getMessage()
                 .startsWith("bridge.embedders.minilm: 'minilm' is a built-in embedder's name"));
+        // checked at start-up even when no table uses them
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new Embedders(Map.of("unused",
+                Declared.Embedder.of(BridgeConfig.Provider.PROVIDED)), 1).validate()).getMessage()
+                .startsWith("bridge.embedders.unused.dimension is required"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new Embedders(Map.of("unused",
+                Declared.Embedder.of(BridgeConfig.Provider.IN_PROCESS).withModel("e5")), 1).validate()).getMessage()
+                .startsWith("bridge.embedders.unused.model=e5: no in-process model"));
     }
 
     @Test
