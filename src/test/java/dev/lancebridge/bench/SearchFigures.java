@@ -45,10 +45,18 @@ final class SearchFigures {
             for (int from = 0; from < rows; from += 20_000) {
                 broker.publishAll("events.bench", Events.provided(bench.corpus, from, Math.min(rows, from + 20_000)));
             }
-            // brute force on every side: the index step measures the vector index; this one, what HTTP adds
-            try (BridgeProcess bridge = BridgeProcess.start(broker.url(), store, bench.log("search-" + size),
-                    java.util.Map.of("BRIDGE_STORE_VECTOR_INDEX_MIN_ROWS", Long.toString(Long.MAX_VALUE)))) {
+            // brute force on every side: the index step measures the vector index; this one, what HTTP adds.
+            // One maintenance pass right after the drain, none during the searches: the bridge and the
+            // in-process reference then read the same version with the same fragments (a scan's
+            // parallelism follows its fragments, so two layouts of one table search at different speeds)
+            try (BridgeProcess bridge = BridgeProcess.start(broker.url(), store, bench.log("search-" + size), java.util.Map.of(
+                    "BRIDGE_STORE_VECTOR_INDEX_MIN_ROWS", Long.toString(Long.MAX_VALUE),
+                    "BRIDGE_STORE_MAINTENANCE_INTERVAL", "24h"))) {
                 Drain drain = Drain.watch(broker, bridge, rows);
+                JsonNode pass = bridge.post("/tables/events/maintenance", "");
+                bench.results.single("search_layout_" + size, "table searched, " + rows + " rows", String.format(
+                        "version %d, %d fragments after one maintenance pass (%d before)", bridge.get("/tables/events").get("version").asLong(),
+                        pass.get("fragments_after").asInt(), pass.get("fragments_before").asInt()), "both sides read this version");
                 bench.results.single("backlog_drain_" + size, "backlog drain, " + rows + " events with vectors, published before start",
                         String.format("%.1f s (%s events/s), peak RSS %d MiB", drain.seconds(), Results.fmt(drain.eventsPerSecond()),
                                 drain.peakRssMiB()), "includes JVM start and model load; RSS is native (Lance, ONNX) + heap");
