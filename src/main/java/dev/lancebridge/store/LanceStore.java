@@ -27,6 +27,7 @@ public class LanceStore implements AutoCloseable {
     private final BufferAllocator allocator = new RootAllocator();
     private final Session session;
     private final IndexPolicy indexPolicy;
+    private final long cacheLimitBytes;
     private final Map<String, LanceTable> tables = new ConcurrentHashMap<>();
     private boolean closed;
 
@@ -48,6 +49,7 @@ public class LanceStore implements AutoCloseable {
     public LanceStore(Path root, long indexCacheBytes, long metadataCacheBytes, IndexPolicy indexPolicy) {
         this.root = root.toAbsolutePath();
         this.session = Session.create(indexCacheBytes, metadataCacheBytes);
+        this.cacheLimitBytes = indexCacheBytes + metadataCacheBytes;
         this.indexPolicy = indexPolicy;
     }
 
@@ -57,6 +59,25 @@ public class LanceStore implements AutoCloseable {
 
     public Path root() {
         return root;
+    }
+
+    /** Native memory Lance's caches (index pages, manifests and file metadata) hold now, all tables together. */
+    public long cacheBytes() {
+        return session.sizeBytes();
+    }
+
+    /** What the caches may hold: {@code bridge.store.index-cache} plus {@code metadata-cache}. */
+    public long cacheLimitBytes() {
+        return cacheLimitBytes;
+    }
+
+    /**
+     * True when the caches are (nearly) full. Then an index that does not fit is read again on
+     * every search: a 1M-row vector index (~1.7 GB cached) answered in 2.9 s with a 1 GiB cache
+     * and in 15 ms with 2 GiB.
+     */
+    public boolean cacheFull() {
+        return cacheBytes() >= cacheLimitBytes * 0.95;
     }
 
     /** Opens (creating if needed) the table {@code name} without declared columns, for vectors of {@code dimension} made by {@code model}. */

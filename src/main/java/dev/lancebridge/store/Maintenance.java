@@ -19,14 +19,18 @@ public class Maintenance {
     private static final Logger LOG = Logger.getLogger(Maintenance.class);
 
     private final BridgeConfig config;
+    private final LanceStore store;
+    /** When the last "cache full" warning was logged (nanoTime), 0 before the first. */
+    private volatile long cacheWarnedAt;
     private final ScheduledExecutorService schedule = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "maintenance");
         thread.setDaemon(true);
         return thread;
     });
 
-    public Maintenance(BridgeConfig config) {
+    public Maintenance(BridgeConfig config, LanceStore store) {
         this.config = config;
+        this.store = store;
     }
 
     /** Maintains {@code table} every interval, starting one interval from now. */
@@ -51,7 +55,20 @@ public class Maintenance {
                         + " optimised %s, version %d", table.name(), pass.durationMs(), pass.fragmentsBefore(),
                 pass.fragmentsAfter(), pass.versionsRemoved(), pass.bytesRemoved(), pass.indexesCreated(),
                 pass.indexesOptimized(), pass.version());
+        warnIfCacheFull();
         return pass;
+    }
+
+    /** At most every 10 minutes: searches are much slower when an index no longer fits in the cache. */
+    private void warnIfCacheFull() {
+        long now = System.nanoTime();
+        if (store.cacheFull() && (cacheWarnedAt == 0 || now - cacheWarnedAt > 600_000_000_000L)) {
+            cacheWarnedAt = now;
+            LOG.warnf("Lance's caches are full (%d of %d MiB): an index that does not fit is read again by every search,"
+                    + " which can make an indexed search slower than brute force. Raise bridge.store.index-cache (a 1M-row"
+                    + " 384-dim vector index takes ~1.7 GiB) and the container's memory limit with it.",
+                    store.cacheBytes() >> 20, store.cacheLimitBytes() >> 20);
+        }
     }
 
     /** Stops scheduling; a pass under way finishes or is abandoned when the store closes. */

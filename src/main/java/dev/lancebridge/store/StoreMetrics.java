@@ -22,8 +22,14 @@ public class StoreMetrics {
     private final MeterRegistry registry;
     private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
 
-    public StoreMetrics(MeterRegistry registry) {
+    public StoreMetrics(MeterRegistry registry, LanceStore store) {
         this.registry = registry;
+        Gauge.builder("bridge.store.cache.bytes", store, LanceStore::cacheBytes)
+                .description("native memory Lance's caches hold (index pages, manifests, file metadata), all tables")
+                .baseUnit("bytes").register(registry);
+        Gauge.builder("bridge.store.cache.limit.bytes", store, LanceStore::cacheLimitBytes)
+                .description("what Lance's caches may hold (index-cache + metadata-cache); full means indexes are re-read")
+                .baseUnit("bytes").register(registry);
     }
 
     /** Registers the gauges of {@code table}. */

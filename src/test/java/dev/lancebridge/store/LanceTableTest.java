@@ -208,4 +208,19 @@ class LanceTableTest {
         assertThrows(StoreException.class, () -> table.commit(List.of(missing)));
         assertEquals(0, table.countRows(null));
     }
+
+    @Test
+    void aFullCacheIsReportedSoThatOperatorsCanSizeIt() {
+        try (LanceStore tiny = new LanceStore(dir.resolve("tiny"), 1, 1, IndexPolicy.DEFAULT);
+             LanceStore roomy = new LanceStore(dir.resolve("roomy"), 1L << 30, 64L << 20, IndexPolicy.DEFAULT)) {
+            for (LanceStore each : List.of(tiny, roomy)) {
+                LanceTable t = each.open("events", DIM, "test-model");
+                t.commit(List.of(row("a", "some text", 1), row("b", "other text", 2)));
+                t.nearest(new float[] {1, 1, 1, 1}, 2, null, t.scalarColumns());
+            }
+            assertEquals(2, tiny.cacheLimitBytes());
+            assertTrue(tiny.cacheFull(), "a 2-byte cache is full after one search: " + tiny.cacheBytes());
+            assertTrue(roomy.cacheBytes() > 0 && !roomy.cacheFull(), "roomy holds " + roomy.cacheBytes());
+        }
+    }
 }
