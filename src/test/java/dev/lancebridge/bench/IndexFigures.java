@@ -100,7 +100,10 @@ final class IndexFigures {
         String size = count >= 1_000_000 ? count / 1_000_000 + "M" : count / 1000 + "k";
         Path store = bench.work.resolve("store-index-" + size);
         // the index is built by the first maintenance pass, as the bridge would once the table passes the threshold
-        try (LanceStore lance = new LanceStore(store, new IndexPolicy(count, 100_000, 20, 150))) {
+        // the bridge's default index cache, or BRIDGE_STORE_INDEX_CACHE (e.g. 2G) as the bridge would read it
+        long cache = new io.quarkus.runtime.configuration.MemorySizeConverter()
+                .convert(System.getenv().getOrDefault("BRIDGE_STORE_INDEX_CACHE", "1G")).asLongValue();
+        try (LanceStore lance = new LanceStore(store, cache, 64L << 20, new IndexPolicy(count, 100_000, 20, 150))) {
             LanceTable table = lance.open("events", 384, InProcessEmbedder.MODEL);
             for (int from = 0; from < count; from += 10_000) {
                 List<Row> batch = new ArrayList<>(10_000);
@@ -118,7 +121,8 @@ final class IndexFigures {
             bench.results.single("index_build_" + size, "maintenance pass that builds the vector index, " + size + " rows",
                     String.format("%.1f s (IVF_HNSW_SQ, %d partition(s); compaction %d → %d fragments; %.0f MB on disk)",
                             pass.durationMs() / 1000.0, Math.max(1, count / 100_000), pass.fragmentsBefore(), pass.fragmentsAfter(),
-                            stats.diskBytes() / 1e6), "2 cores; ingest goes on meanwhile (the build runs outside the writer's lock)");
+                            stats.diskBytes() / 1e6), "2 cores; ingest goes on meanwhile (the build runs outside the writer's lock); index cache "
+                            + (cache >> 20) + " MiB");
 
             List<Double> exact = new ArrayList<>();
             List<Double> indexed = new ArrayList<>();
@@ -142,7 +146,7 @@ final class IndexFigures {
             double recall = found / (QUERIES * 10.0);
             bench.results.latency("search_indexed_" + size, String.format("search %s rows with the vector index (k=10, recall@10 %.3f)",
                             size, recall), Stats.of(indexed), "brute force, same table and queries", Stats.of(exact),
-                    "defaults nprobes 20, ef 100, refine 2 (exact distances for the 20 candidates)");
+                    "defaults nprobes 20, ef 100, refine 2 (exact distances for the 20 candidates); index cache " + (cache >> 20) + " MiB");
             bench.results.sample("Indexed vs brute-force search, k=10", "index " + size, indexed);
             bench.results.sample("Indexed vs brute-force search, k=10", "brute force " + size, exact);
         }
