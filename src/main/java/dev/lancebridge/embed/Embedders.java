@@ -58,12 +58,7 @@ public class Embedders {
     public void validate() {
         declared.forEach((name, settings) -> {
             if (settings.provider() == BridgeConfig.Provider.IN_PROCESS) {
-                String model = settings.model().orElse(InProcessModel.MINILM.modelName());
-                try {
-                    InProcessModel.named(model);
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("bridge.embedders." + name + ".model=" + model + ": " + e.getMessage(), e);
-                }
+                inProcessModel(name, settings);
             } else {
                 get(name);
             }
@@ -97,7 +92,7 @@ public class Embedders {
         return Optional.empty();
     }
 
-    /** The model name of embedder {@code name} without making it (null for an unknown or invalid one). */
+    /** The model name of embedder {@code name} without making it (null for an unknown one). */
     private String modelOf(String name) {
         if (BUILT_IN.containsKey(name)) {
             return BUILT_IN.get(name).modelName();
@@ -107,7 +102,7 @@ public class Embedders {
             return null;
         }
         return switch (settings.provider()) {
-            case IN_PROCESS -> inProcessModel(settings).map(InProcessModel::modelName).orElse(null);
+            case IN_PROCESS -> inProcessModel(name, settings).modelName();
             case PROVIDED -> settings.model().orElse(name);
             case OPENAI -> settings.model().orElse(null);
         };
@@ -122,13 +117,18 @@ public class Embedders {
             return -1;
         }
         return settings.provider() == BridgeConfig.Provider.IN_PROCESS
-                ? inProcessModel(settings).map(InProcessModel::dimension).orElse(-1)
+                ? inProcessModel(name, settings).dimension()
                 : settings.dimension().orElse(-1);
     }
 
-    private static Optional<InProcessModel> inProcessModel(BridgeConfig.EmbedderSettings settings) {
+    /** The in-process model declared embedder {@code name} runs (default MiniLM), or an error naming its key. */
+    private static InProcessModel inProcessModel(String name, BridgeConfig.EmbedderSettings settings) {
         String model = settings.model().orElse(InProcessModel.MINILM.modelName());
-        return java.util.Arrays.stream(InProcessModel.values()).filter(m -> m.modelName().equalsIgnoreCase(model)).findFirst();
+        try {
+            return InProcessModel.named(model);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("bridge.embedders." + name + ".model=" + model + ": " + e.getMessage(), e);
+        }
     }
 
     /** Makes the embedder {@code name}; tests override it to wrap what it makes. */
@@ -144,14 +144,7 @@ public class Embedders {
         }
         String key = "bridge.embedders." + name + ".";
         return switch (settings.provider()) {
-            case IN_PROCESS -> {
-                String model = settings.model().orElse(InProcessModel.MINILM.modelName());
-                try {
-                    yield inProcess(InProcessModel.named(model));
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException(key + "model=" + model + ": " + e.getMessage(), e);
-                }
-            }
+            case IN_PROCESS -> inProcess(inProcessModel(name, settings));
             case PROVIDED -> new ProvidedVectors(name, settings.model().orElse(name),
                     positive(key + "dimension", settings.dimension().orElseThrow(() -> missing(key + "dimension",
                             "the length of the vectors the events carry"))));
