@@ -79,14 +79,20 @@ final class SearchFigures {
         List<Double> inProcess = new ArrayList<>();
         List<Double> overhead = new ArrayList<>();
         List<Double> emptyRoundTrip = new ArrayList<>();
+        // what each side's process spent on its searches (CPU of every thread, page faults): tells a
+        // gap made by HTTP from one made inside Lance (its brute force is memcpy- and fault-bound)
+        ProcessUsage bridgeUsage = new ProcessUsage(0, 0);
+        ProcessUsage inProcessUsage = new ProcessUsage(0, 0);
         try (LanceStore reader = new LanceStore(store)) {
             LanceTable table = reader.open("events", 384, InProcessEmbedder.MODEL);
             for (int i = 0; i < count + WARMUP; i++) {
                 float[] query = queries.get(i % count);
                 String body = "{\"vector\": " + Results.JSON.writeValueAsString(query) + ", \"k\": 10}";
+                ProcessUsage bridgeBefore = ProcessUsage.of(bridge.pid());
                 long start = System.nanoTime();
                 JsonNode answer = bridge.post("/tables/events/search", body);
                 double jsonMs = (System.nanoTime() - start) / 1e6;
+                ProcessUsage bridgeSpent = ProcessUsage.of(bridge.pid()).minus(bridgeBefore);
                 if (answer.path("hits").size() != 10) {
                     throw new IllegalStateException("search answered " + answer);
                 }
@@ -96,9 +102,11 @@ final class SearchFigures {
                 if (rows != 10) {
                     throw new IllegalStateException("Arrow search answered " + rows + " rows");
                 }
+                ProcessUsage selfBefore = ProcessUsage.self();
                 start = System.nanoTime();
                 table.nearest(query, 10, null, table.scalarColumns());
                 double inProcessMs = (System.nanoTime() - start) / 1e6;
+                ProcessUsage selfSpent = ProcessUsage.self().minus(selfBefore);
                 start = System.nanoTime();
                 bridge.status("/q/health/live");
                 double emptyMs = (System.nanoTime() - start) / 1e6;
@@ -108,6 +116,8 @@ final class SearchFigures {
                     inProcess.add(inProcessMs);
                     overhead.add(jsonMs - inProcessMs);
                     emptyRoundTrip.add(emptyMs);
+                    bridgeUsage = bridgeUsage.plus(bridgeSpent);
+                    inProcessUsage = inProcessUsage.plus(selfSpent);
                 }
             }
         }
@@ -119,6 +129,11 @@ final class SearchFigures {
                 String.format("brute force over %s vectors; HTTP adds p50 %.1f ms per query"
                         + " (paired), of which %.1f ms is any HTTP round trip with this client (GET /q/health/live)",
                         size, Stats.of(overhead).p(50), Stats.of(emptyRoundTrip).p(50)));
+        bench.results.single("search_usage_" + size, "search " + size + " rows (k=10), per query: CPU and minor page faults",
+                String.format("bridge (HTTP JSON): %.1f ms CPU, %,d faults; in-process: %.1f ms CPU, %,d faults",
+                        bridgeUsage.cpuMs() / count, bridgeUsage.minorFaults() / count, inProcessUsage.cpuMs() / count,
+                        inProcessUsage.minorFaults() / count),
+                "CPU of every thread (10 ms ticks, summed); the faults vary run to run with glibc malloc's state on both sides");
         bench.results.latency("search_http_arrow_" + size, "search " + size + " rows, HTTP Arrow IPC (k=10)", Stats.of(httpArrow),
                 "same search in-process on the Lance dataset", inProcessStats, "as JSON, minus JSON encoding");
         export(bridge, store, size);
