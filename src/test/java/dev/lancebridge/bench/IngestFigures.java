@@ -70,10 +70,10 @@ final class IngestFigures {
                 double embedSeconds;
                 try (BridgeProcess bridge = BridgeProcess.start(broker.url(), bench.work.resolve("store-embed-" + embedder),
                         bench.log("embed-" + embedder), Map.of("BRIDGE_TABLES_EVENTS_EMBEDDER", embedder))) {
-                    double cpuBefore = cpuSeconds(bridge.pid());
+                    ProcessUsage before = ProcessUsage.of(bridge.pid());
                     double embedBefore = embedSeconds(bridge);
                     drain = Drain.watch(broker, bridge, texts);
-                    cpuSeconds = cpuSeconds(bridge.pid()) - cpuBefore;
+                    cpuSeconds = ProcessUsage.of(bridge.pid()).minus(before).cpuMs() / 1000;
                     embedSeconds = embedSeconds(bridge) - embedBefore;
                 }
                 // the machine is shared: time the raw embedder on the same texts right after
@@ -86,13 +86,6 @@ final class IngestFigures {
                                 100 * embedSeconds / drain.seconds(), 100 * cpuSeconds / (drain.seconds() * cores), cores));
             }
         }
-    }
-
-    /** User + system CPU seconds the process has used so far ({@code /proc/<pid>/stat}, in clock ticks of 1/100 s). */
-    private static double cpuSeconds(long pid) throws java.io.IOException {
-        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
     }
 
     /** Seconds the bridge has spent embedding batches of table events (its own timer). */

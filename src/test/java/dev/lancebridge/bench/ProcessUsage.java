@@ -1,6 +1,7 @@
 package dev.lancebridge.bench;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -9,6 +10,8 @@ import java.nio.file.Path;
  * (Linux): every thread, native ones included, which is where Lance's work runs.
  */
 record ProcessUsage(double cpuMs, long minorFaults) {
+
+    static final ProcessUsage ZERO = new ProcessUsage(0, 0);
 
     /** Clock ticks per second of {@code utime}/{@code stime}: 100 on Linux (USER_HZ). */
     private static final double TICK_MS = 10;
@@ -20,7 +23,7 @@ record ProcessUsage(double cpuMs, long minorFaults) {
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return new ProcessUsage((Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * TICK_MS, Long.parseLong(fields[7]));
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -81,8 +81,8 @@ final class SearchFigures {
         List<Double> emptyRoundTrip = new ArrayList<>();
         // what each side's process spent on its searches (CPU of every thread, page faults): tells a
         // gap made by HTTP from one made inside Lance (its brute force is memcpy- and fault-bound)
-        ProcessUsage bridgeUsage = new ProcessUsage(0, 0);
-        ProcessUsage inProcessUsage = new ProcessUsage(0, 0);
+        ProcessUsage bridgeUsage = ProcessUsage.ZERO;
+        ProcessUsage inProcessUsage = ProcessUsage.ZERO;
         try (LanceStore reader = new LanceStore(store)) {
             LanceTable table = reader.open("events", 384, InProcessEmbedder.MODEL);
             for (int i = 0; i < count + WARMUP; i++) {
