@@ -8,6 +8,7 @@ import dev.lancebridge.store.LanceTable;
 import dev.lancebridge.store.ScanRequest;
 import dev.lancebridge.store.TableSchema;
 import dev.lancebridge.support.BridgeProcess;
+import dev.lancebridge.support.Scrape;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -83,9 +84,16 @@ final class SearchFigures {
         // gap made by HTTP from one made inside Lance (its brute force is memcpy- and fault-bound)
         ProcessUsage bridgeUsage = ProcessUsage.ZERO;
         ProcessUsage inProcessUsage = ProcessUsage.ZERO;
-        try (LanceStore reader = new LanceStore(store)) {
-            LanceTable table = reader.open("events", 384, InProcessEmbedder.MODEL);
+        // the bridge's own timer of its JSON searches (sum, count): splits the HTTP latency into the
+        // search inside the bridge and what HTTP and JSON add around it
+        double[] timedBefore = null;
+        Path queriesFile = bench.work.resolve("queries.json");
+        Files.writeString(queriesFile, Results.JSON.writeValueAsString(queries));
+        try (SearchReference reference = SearchReference.start(store, queriesFile, bench.log("search-reference-" + size))) {
             for (int i = 0; i < count + WARMUP; i++) {
+                if (i == WARMUP) {
+                    timedBefore = searchTimer(bridge);
+                }
                 float[] query = queries.get(i % count);
                 String body = "{\"vector\": " + Results.JSON.writeValueAsString(query) + ", \"k\": 10}";
                 ProcessUsage bridgeBefore = ProcessUsage.of(bridge.pid());
@@ -102,40 +110,39 @@ final class SearchFigures {
                 if (rows != 10) {
                     throw new IllegalStateException("Arrow search answered " + rows + " rows");
                 }
-                ProcessUsage selfBefore = ProcessUsage.self();
-                start = System.nanoTime();
-                table.nearest(query, 10, null, table.scalarColumns());
-                double inProcessMs = (System.nanoTime() - start) / 1e6;
-                ProcessUsage selfSpent = ProcessUsage.self().minus(selfBefore);
+                SearchReference.Answer local = reference.search(i % count);
                 start = System.nanoTime();
                 bridge.status("/q/health/live");
                 double emptyMs = (System.nanoTime() - start) / 1e6;
                 if (i >= WARMUP) {
                     http.add(jsonMs);
                     httpArrow.add(arrowMs);
-                    inProcess.add(inProcessMs);
-                    overhead.add(jsonMs - inProcessMs);
+                    inProcess.add(local.ms());
+                    overhead.add(jsonMs - local.ms());
                     emptyRoundTrip.add(emptyMs);
                     bridgeUsage = bridgeUsage.plus(bridgeSpent);
-                    inProcessUsage = inProcessUsage.plus(selfSpent);
+                    inProcessUsage = inProcessUsage.plus(local.usage());
                 }
             }
         }
-        List<Double> node = node(store, queries);
+        double[] timedAfter = searchTimer(bridge);
+        double insideMs = (timedAfter[0] - timedBefore[0]) * 1000 / (timedAfter[1] - timedBefore[1]);
+        List<Double> node = node(store, queriesFile);
         Stats httpStats = Stats.of(http);
         Stats inProcessStats = Stats.of(inProcess);
         bench.results.latency("search_http_json_" + size, "search " + size + " rows, HTTP JSON (k=10)", httpStats,
-                "same search in-process on the Lance dataset", inProcessStats,
+                "same search in-process on the Lance dataset (a JVM of its own)", inProcessStats,
                 String.format("brute force over %s vectors; HTTP adds p50 %.1f ms per query"
-                        + " (paired), of which %.1f ms is any HTTP round trip with this client (GET /q/health/live)",
-                        size, Stats.of(overhead).p(50), Stats.of(emptyRoundTrip).p(50)));
+                        + " (paired), of which %.1f ms is any HTTP round trip with this client (GET /q/health/live);"
+                        + " means: HTTP %.1f ms, the bridge's search timer %.1f ms, in-process %.1f ms",
+                        size, Stats.of(overhead).p(50), Stats.of(emptyRoundTrip).p(50), httpStats.mean(), insideMs, inProcessStats.mean()));
         bench.results.single("search_usage_" + size, "search " + size + " rows (k=10), per query: CPU and minor page faults",
                 String.format("bridge (HTTP JSON): %.1f ms CPU, %,d faults; in-process: %.1f ms CPU, %,d faults",
                         bridgeUsage.cpuMs() / count, bridgeUsage.minorFaults() / count, inProcessUsage.cpuMs() / count,
                         inProcessUsage.minorFaults() / count),
                 "CPU of every thread (10 ms ticks, summed); the faults vary run to run with glibc malloc's state on both sides");
         bench.results.latency("search_http_arrow_" + size, "search " + size + " rows, HTTP Arrow IPC (k=10)", Stats.of(httpArrow),
-                "same search in-process on the Lance dataset", inProcessStats, "as JSON, minus JSON encoding");
+                "same search in-process on the Lance dataset (a JVM of its own)", inProcessStats, "as JSON, minus JSON encoding");
         export(bridge, store, size);
         if (node != null) {
             bench.results.latency("search_in_process_vs_lancedb_node_" + size, "search " + size + " rows, in-process Lance (Java)",
@@ -193,17 +200,23 @@ final class SearchFigures {
                 "batches stream from the scanner to the socket; RSS must not grow with the table");
     }
 
+    /** Sum (seconds) and count of {@code bridge.search.duration} for the JSON vector searches of the events table. */
+    private static double[] searchTimer(BridgeProcess bridge) throws java.io.IOException {
+        String scrape = bridge.text("/q/metrics");
+        String tags = "{format=\"json\",mode=\"vector\",table=\"events\"}";
+        return new double[] {Scrape.value(scrape, "bridge_search_duration_seconds_sum" + tags),
+                Scrape.value(scrape, "bridge_search_duration_seconds_count" + tags)};
+    }
+
     /** LanceDB's Node SDK timing the same queries on the same table; null when the SDK is not installed. */
-    private List<Double> node(Path store, List<float[]> queries) throws Exception {
+    private List<Double> node(Path store, Path queries) throws Exception {
         if (!Files.isDirectory(Path.of("interop", "node_modules", "@lancedb", "lancedb"))) {
             System.out.println("LanceDB Node SDK not installed ((cd interop && npm install)): peer figures skipped");
             return null;
         }
-        Path file = bench.work.resolve("queries.json");
-        Files.writeString(file, Results.JSON.writeValueAsString(queries));
         // stderr to a file: the SDK warns once per query, and an unread pipe would block it
         Path errors = bench.log("node-search");
-        Process process = new ProcessBuilder("node", "interop/bench-search.mjs", store.toString(), "events", file.toString(),
+        Process process = new ProcessBuilder("node", "interop/bench-search.mjs", store.toString(), "events", queries.toString(),
                 "10", Integer.toString(WARMUP)).redirectError(ProcessBuilder.Redirect.appendTo(errors.toFile())).start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {

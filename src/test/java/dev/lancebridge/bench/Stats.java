@@ -3,7 +3,7 @@ package dev.lancebridge.bench;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Percentiles of a sample, nearest rank. */
+/** Percentiles (nearest rank) and mean of a sample. */
 record Stats(List<Double> sorted) {
 
     static Stats of(List<Double> sample) {
@@ -15,6 +15,10 @@ record Stats(List<Double> sorted) {
     double p(double percentile) {
         int rank = (int) Math.ceil(percentile / 100 * sorted.size());
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
+    }
+
+    double mean() {
+        return sorted.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
     }
 
     double max() {
