@@ -53,8 +53,9 @@ class KubernetesManifestsIT {
     private static final Path GENERATED = Path.of("target", "kubernetes", "kubernetes.yml");
     private static final Map<String, String> PROBES = Map.of("startup", "/q/health/started",
             "readiness", "/q/health/ready", "liveness", "/q/health/live");
-    /** Environment variables the container reads that are not bridge.* keys. */
-    private static final Set<String> OTHER_ENV = Set.of("LANCE_CPU_THREADS");
+    /** Environment variables the container reads that are not bridge.* keys: Lance's and glibc malloc's. */
+    private static final Set<String> OTHER_ENV = Set.of("LANCE_CPU_THREADS",
+            "MALLOC_ARENA_MAX", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_");
 
     private final Properties application = applicationProperties();
     private final Map<String, HasMetadata> objects = load();
@@ -152,6 +153,7 @@ class KubernetesManifestsIT {
             assertEquals(ports(ourContainer).get("management"), portNumber(their, theirContainer), kind);
         }
         assertEquals(refs(ourContainer), refs(theirContainer));
+        assertEquals(containerEnvironment(ours), containerEnvironment(theirs), "the container's own variables");
         assertEquals(ours.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds(),
                 theirs.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds());
         for (String kind : PROBES.keySet()) {
@@ -174,7 +176,8 @@ class KubernetesManifestsIT {
         var flag = Pattern.compile("<lance.jvm.args>(.*)</lance.jvm.args>").matcher(pom);
         assertTrue(flag.find());
         assertTrue(dockerfile.contains(flag.group(1)), "Dockerfile passes " + flag.group(1));
-        assertTrue(dockerfile.contains("LANCE_CPU_THREADS=2"));
+        containerEnvironment((StatefulSet) objects.get("StatefulSet/lance-event-bridge")).forEach((name, value) ->
+                assertTrue(dockerfile.contains(name + "=" + value), "Dockerfile sets " + name + "=" + value + " like the StatefulSet"));
         assertTrue(dockerfile.contains("BRIDGE_STORE_PATH=" + environment().get("BRIDGE_STORE_PATH")));
         assertTrue(dockerfile.contains("VOLUME " + environment().get("BRIDGE_STORE_PATH")));
         assertTrue(Pattern.compile("(?m)^USER 185$").matcher(dockerfile).find(), "runs as the non-root user the StatefulSet expects");
@@ -211,7 +214,13 @@ class KubernetesManifestsIT {
                 env.putAll(secret.getStringData());
             }
         });
-        StatefulSet set = (StatefulSet) objects.get("StatefulSet/lance-event-bridge");
+        env.putAll(containerEnvironment((StatefulSet) objects.get("StatefulSet/lance-event-bridge")));
+        return env;
+    }
+
+    /** The variables set on the container itself (not from the ConfigMap or Secret). */
+    private static Map<String, String> containerEnvironment(StatefulSet set) {
+        Map<String, String> env = new HashMap<>();
         set.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().forEach(e -> env.put(e.getName(), e.getValue()));
         return env;
     }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * The benchmark harness: the packaged bridge against its raw building blocks and its peer
@@ -92,6 +93,11 @@ public final class Bench {
         machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
         machine.put("nats_server", NatsRunnerUtils.getNatsServerVersionString().replace("nats-server: ", ""));
         machine.put("node", command("node", "--version"));
+        // what the bridge and the references inherit; the figures depend on it (glibc malloc above all)
+        String environment = System.getenv().entrySet().stream()
+                .filter(e -> e.getKey().startsWith("MALLOC_") || e.getKey().equals("LANCE_CPU_THREADS"))
+                .map(e -> e.getKey() + "=" + e.getValue()).sorted().collect(Collectors.joining(" "));
+        machine.put("environment", environment);
     }
 
     private static String command(String... command) {

@@ -79,7 +79,8 @@ final class Results {
                 .append(" run of ").append(json.path("time").asText()).append(" on ").append(machine.path("cpu").asText())
                 .append(" (").append(machine.path("cores").asInt()).append(" cores, ").append(machine.path("memory_gib").asText())
                 .append(" GiB), ").append(machine.path("java").asText()).append(", nats-server ")
-                .append(machine.path("nats_server").asText()).append(".\n");
+                .append(machine.path("nats_server").asText()).append("; environment `")
+                .append(machine.path("environment").asText()).append("`.\n");
         Files.writeString(dir.resolve(stem + ".md"), md.toString());
         if (!series.isEmpty()) {
             Charts.write(dir.resolve(stem + ".png"), series);
