@@ -123,9 +123,10 @@ public final class BridgeProcess implements AutoCloseable {
             connection.setRequestProperty("Accept", accept);
         }
         if (body != null) {
+            // buffered, not setFixedLengthStreamingMode: that mode cost this client 1.3 ms per POST
+            // (empty-table search: p50 2.8 ms against 1.4 ms buffered, for a raw socket and for Python)
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             connection.setDoOutput(true);
-            connection.setFixedLengthStreamingMode(bytes.length);
             connection.setRequestProperty("Content-Type", "application/json");
             try (OutputStream out = connection.getOutputStream()) {
                 out.write(bytes);
