@@ -43,7 +43,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The deployment files against the application they deploy: every manifest in {@code kubernetes/}
  * parses into the Kubernetes model; probes, ports, volume and environment names are the
  * application's real ones; the manifests quarkus-kubernetes generated at package time agree;
- * the Dockerfile exposes the same ports and passes the JVM flag the pom uses; and the packaged
+ * the Dockerfile exposes the same ports and passes the JVM flag the pom uses, and the container's own
+ * variables are the ones the Dockerfile, the tests and the benchmark set; and the packaged
  * bridge, started with exactly the manifests' environment, authenticates to NATS and answers
  * every probe on the management port.
  */
@@ -176,8 +177,14 @@ class KubernetesManifestsIT {
         var flag = Pattern.compile("<lance.jvm.args>(.*)</lance.jvm.args>").matcher(pom);
         assertTrue(flag.find());
         assertTrue(dockerfile.contains(flag.group(1)), "Dockerfile passes " + flag.group(1));
-        containerEnvironment((StatefulSet) objects.get("StatefulSet/lance-event-bridge")).forEach((name, value) ->
-                assertTrue(dockerfile.contains(name + "=" + value), "Dockerfile sets " + name + "=" + value + " like the StatefulSet"));
+        // the container's own variables (Lance's, glibc malloc's) are the ones tests and benchmarks run with
+        String bench = Files.readString(Path.of("bench", "run"));
+        containerEnvironment((StatefulSet) objects.get("StatefulSet/lance-event-bridge")).forEach((name, value) -> {
+            assertTrue(dockerfile.contains(name + "=" + value), "Dockerfile sets " + name + "=" + value + " like the StatefulSet");
+            String element = "<" + name + ">" + value + "</" + name + ">";
+            assertEquals(2, pom.split(Pattern.quote(element), -1).length - 1, "surefire and failsafe set " + element);
+            assertTrue(bench.contains(name + ":-" + value), "bench/run defaults " + name + " to " + value);
+        });
         assertTrue(dockerfile.contains("BRIDGE_STORE_PATH=" + environment().get("BRIDGE_STORE_PATH")));
         assertTrue(dockerfile.contains("VOLUME " + environment().get("BRIDGE_STORE_PATH")));
         assertTrue(Pattern.compile("(?m)^USER 185$").matcher(dockerfile).find(), "runs as the non-root user the StatefulSet expects");

@@ -6,7 +6,6 @@ import dev.lancebridge.store.LanceStore;
 import dev.lancebridge.search.ArrowIpc;
 import dev.lancebridge.store.LanceTable;
 import dev.lancebridge.store.ScanRequest;
-import dev.lancebridge.store.TableSchema;
 import dev.lancebridge.support.BridgeProcess;
 import dev.lancebridge.support.Scrape;
 
