@@ -153,18 +153,7 @@ class OperationsIT {
         for (int i = from; i < to; i++) {
             String text = JSON.readTree(samples.get(i % samples.size())).get("text").asText() + " (#" + i + ")";
             String payload = JSON.writeValueAsString(Map.of("id", "ops-" + i, "text", text));
-            // right after a restart JetStream may not answer a publish yet; the message id makes a retry safe
-            for (int attempt = 1; ; attempt++) {
-                try {
-                    Events.publish(nats.jetStream(), "events.ops", payload, "Nats-Msg-Id", "ops-" + i);
-                    break;
-                } catch (IllegalStateException e) {
-                    if (attempt == 40) {
-                        throw e;
-                    }
-                    Thread.sleep(500);
-                }
-            }
+            Events.publish(nats.jetStream(), "events.ops", payload, "Nats-Msg-Id", "ops-" + i);
         }
     }
 
