@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -222,5 +223,23 @@ class LanceTableTest {
             assertTrue(tiny.cacheFull(), "a 2-byte cache is full after one search: " + tiny.cacheBytes());
             assertTrue(roomy.cacheBytes() > 0 && !roomy.cacheFull(), "roomy holds " + roomy.cacheBytes());
         }
+    }
+
+    @Test
+    void theWriterCompactsItsOwnSmallFragmentsWithoutWaitingForMaintenance() {
+        int commits = 2 * LanceTable.COMPACT_AFTER_COMMITS + 10;
+        long before = table.stats().version();
+        for (int i = 0; i < commits; i++) {
+            table.commit(List.of(row("c" + i, "text " + i, i + 1)));
+        }
+        table.commit(List.of(row("c0", "text 0, updated", commits + 1)));
+        TableStats stats = table.stats();
+        assertTrue(stats.fragments() <= LanceTable.COMPACT_AFTER_COMMITS, "a fragment per commit would be " + commits
+                + "; the writer compacted them down to " + stats.fragments());
+        assertTrue(stats.version() > before + commits + 1, "the compactions committed versions of their own: " + stats.version());
+        assertEquals(commits, table.countRows(null));
+        assertEquals("text 0, updated", only("c0").get("text"));
+        assertEquals("text " + (commits - 1), only("c" + (commits - 1)).get("text"));
+        assertNull(table.stats().lastMaintenance(), "no maintenance pass ran");
     }
 }
