@@ -48,52 +48,6 @@ final class IndexFigures {
         for (int count : bench.quick ? new int[] {100_000} : new int[] {100_000, 1_000_000}) {
             table(count, rows, queries);
         }
-        streaming(rows);
-    }
-
-    /**
-     * 100 events/s in commits of 10 (the ingest batching of a quiet stream), in real time, into
-     * two tables: one maintained every 20 s with a 1 min version retention, one never maintained.
-     */
-    private void streaming(Corpus rows) throws Exception {
-        int seconds = bench.quick ? 60 : 180;
-        Duration retention = Duration.ofMinutes(1);
-        try (LanceStore lance = new LanceStore(bench.work.resolve("store-streaming"))) {
-            LanceTable on = lance.open("maintained", 384, InProcessEmbedder.MODEL);
-            LanceTable off = lance.open("unmaintained", 384, InProcessEmbedder.MODEL);
-            long start = System.nanoTime();
-            long nextMaintenance = start + Duration.ofSeconds(20).toNanos();
-            int commits = 0;
-            while (System.nanoTime() - start < Duration.ofSeconds(seconds).toNanos()) {
-                List<Row> batch = new ArrayList<>(10);
-                for (int i = commits * 10; i < commits * 10 + 10; i++) {
-                    batch.add(new Row("s-" + i, rows.text(i), rows.vector(i), InProcessEmbedder.MODEL, "events.bench", i + 1,
-                            System.currentTimeMillis()));
-                }
-                on.commit(batch);
-                off.commit(batch);
-                commits++;
-                if (System.nanoTime() >= nextMaintenance) {
-                    on.maintain(retention);
-                    nextMaintenance = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-                }
-                long due = start + commits * 100_000_000L; // 10 commits/s
-                long wait = due - System.nanoTime();
-                if (wait > 0) {
-                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                }
-            }
-            double minutes = (System.nanoTime() - start) / 60e9;
-            TableStats maintained = on.stats();
-            TableStats unmaintained = off.stats();
-            bench.results.single("streaming_storage", String.format("%.0f min of 100 events/s in commits of 10 (%d commits): storage",
-                            minutes, commits),
-                    String.format("maintained (every 20 s, 1 min retention): %d fragments, %d versions, %.1f MB; never maintained:"
-                                    + " %d fragments, %d versions, %.1f MB", maintained.fragments(), maintained.versions(),
-                            maintained.diskBytes() / 1e6, unmaintained.fragments(), unmaintained.versions(), unmaintained.diskBytes() / 1e6),
-                    String.format("unmaintained grows by a version and a fragment per commit: %,d of each after 1 h at this rate;"
-                            + " maintained stays at commits since the last pass / within the retention", commits * 60 / Math.max(1, (int) Math.round(minutes))));
-        }
     }
 
     private void table(int count, Corpus rows, List<float[]> queries) throws Exception {
