@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Backlog drain (a stream full of events before the bridge starts: time and peak RSS), then
  * search latency on that table: HTTP JSON vs the same search in-process on the Lance dataset vs
- * LanceDB's Node SDK, k=10, cosine, brute force (the bridge is told not to build a vector index).
+ * LanceDB's Node SDK, k=10, cosine, brute force; on a table big enough for the vector index,
+ * also the indexed search that the bridge answers by default.
  */
 final class SearchFigures {
 
@@ -45,27 +46,31 @@ final class SearchFigures {
             for (int from = 0; from < rows; from += 20_000) {
                 broker.publishAll("events.bench", Events.provided(bench.corpus, from, Math.min(rows, from + 20_000)));
             }
-            // brute force on every side: the index step measures the vector index; this one, what HTTP adds.
-            // One maintenance pass right after the drain, none during the searches: the bridge and the
-            // in-process reference then read the same version with the same fragments (a scan's
+            // One maintenance pass right after the drain (it builds the vector index once the table has
+            // bridge.store.vector-index.min-rows, as the bridge would), none during the searches: the bridge
+            // and the in-process reference then read the same version with the same fragments (a scan's
             // parallelism follows its fragments, so two layouts of one table search at different speeds)
             try (BridgeProcess bridge = BridgeProcess.start(broker.url(), store, bench.log("search-" + size), java.util.Map.of(
-                    "BRIDGE_STORE_VECTOR_INDEX_MIN_ROWS", Long.toString(Long.MAX_VALUE),
                     "BRIDGE_STORE_MAINTENANCE_INTERVAL", "24h"))) {
                 Drain drain = Drain.watch(broker, bridge, rows);
                 JsonNode pass = bridge.post("/tables/events/maintenance", "");
+                boolean indexed = pass.get("indexes_created").toString().contains("vector");
                 bench.results.single("search_layout_" + size, "table searched, " + rows + " rows", String.format(
                         "version %d, %d fragments after one maintenance pass (%d before)", bridge.get("/tables/events").get("version").asLong(),
                         pass.get("fragments_after").asInt(), pass.get("fragments_before").asInt()), "both sides read this version");
                 bench.results.single("backlog_drain_" + size, "backlog drain, " + rows + " events with vectors, published before start",
                         String.format("%.1f s (%s events/s), peak RSS %d MiB", drain.seconds(), Results.fmt(drain.eventsPerSecond()),
                                 drain.peakRssMiB()), "includes JVM start and model load; RSS is native (Lance, ONNX) + heap");
-                searches(bridge, store, size);
+                searches(bridge, store, size, indexed);
             }
         }
     }
 
-    private void searches(BridgeProcess bridge, Path store, String size) throws Exception {
+    /**
+     * Brute force on every side ({@code exact}), which shows what HTTP adds to a search of a known cost;
+     * then, on a table big enough to have its vector index, the search the bridge answers by default.
+     */
+    private void searches(BridgeProcess bridge, Path store, String size, boolean indexed) throws Exception {
         int count = bench.quick ? 100 : 300;
         Random random = new Random(7);
         List<float[]> queries = new ArrayList<>();
@@ -86,6 +91,7 @@ final class SearchFigures {
         // the bridge's own timer of its JSON searches (sum, count): splits the HTTP latency into the
         // search inside the bridge and what HTTP and JSON add around it
         double[] timedBefore = null;
+        double[] timedAfter;
         Path queriesFile = bench.work.resolve("queries.json");
         Files.writeString(queriesFile, Results.JSON.writeValueAsString(queries));
         try (SearchReference reference = SearchReference.start(store, queriesFile, bench.log("search-reference-" + size))) {
@@ -94,7 +100,7 @@ final class SearchFigures {
                     timedBefore = searchTimer(bridge);
                 }
                 float[] query = queries.get(i % count);
-                String body = "{\"vector\": " + Results.JSON.writeValueAsString(query) + ", \"k\": 10}";
+                String body = "{\"vector\": " + Results.JSON.writeValueAsString(query) + ", \"k\": 10, \"exact\": true}";
                 ProcessUsage bridgeBefore = ProcessUsage.of(bridge.pid());
                 long start = System.nanoTime();
                 JsonNode answer = bridge.post("/tables/events/search", body);
@@ -109,7 +115,7 @@ final class SearchFigures {
                 if (rows != 10) {
                     throw new IllegalStateException("Arrow search answered " + rows + " rows");
                 }
-                SearchReference.Answer local = reference.search(i % count);
+                SearchReference.Answer local = reference.search(i % count, true);
                 start = System.nanoTime();
                 bridge.status("/q/health/live");
                 double emptyMs = (System.nanoTime() - start) / 1e6;
@@ -123,8 +129,11 @@ final class SearchFigures {
                     inProcessUsage = inProcessUsage.plus(local.usage());
                 }
             }
+            timedAfter = searchTimer(bridge);
+            if (indexed) {
+                indexedSearches(bridge, reference, queries, size);
+            }
         }
-        double[] timedAfter = searchTimer(bridge);
         double insideMs = (timedAfter[0] - timedBefore[0]) * 1000 / (timedAfter[1] - timedBefore[1]);
         List<Double> node = node(store, queriesFile);
         Stats httpStats = Stats.of(http);
@@ -153,6 +162,34 @@ final class SearchFigures {
         if (node != null) {
             bench.results.sample("Search latency, k=10", "LanceDB Node " + size, node);
         }
+    }
+
+    /** The search the bridge answers by default on a table with its vector index, paired with the same search in-process. */
+    private void indexedSearches(BridgeProcess bridge, SearchReference reference, List<float[]> queries, String size) throws Exception {
+        List<Double> http = new ArrayList<>();
+        List<Double> inProcess = new ArrayList<>();
+        List<Double> overhead = new ArrayList<>();
+        int warmup = 50; // the JIT is warm from the brute-force rounds: this only fills the index cache
+        for (int i = 0; i < queries.size() + warmup; i++) {
+            String body = "{\"vector\": " + Results.JSON.writeValueAsString(queries.get(i % queries.size())) + ", \"k\": 10}";
+            long start = System.nanoTime();
+            if (bridge.post("/tables/events/search", body).path("hits").size() != 10) {
+                throw new IllegalStateException("indexed search did not answer 10 hits");
+            }
+            double httpMs = (System.nanoTime() - start) / 1e6;
+            SearchReference.Answer local = reference.search(i % queries.size(), false);
+            if (i >= warmup) {
+                http.add(httpMs);
+                inProcess.add(local.ms());
+                overhead.add(httpMs - local.ms());
+            }
+        }
+        bench.results.latency("search_http_json_indexed_" + size, "search " + size + " rows, HTTP JSON, vector index (k=10)",
+                Stats.of(http), "same search in-process on the Lance dataset (a JVM of its own)", Stats.of(inProcess),
+                String.format("the bridge's default search at this size (IVF_HNSW_SQ, nprobes 20, ef 100, refine 2);"
+                        + " HTTP adds p50 %.1f ms per query (paired)", Stats.of(overhead).p(50)));
+        bench.results.sample("Search latency, k=10", "HTTP JSON indexed " + size, http);
+        bench.results.sample("Search latency, k=10", "in-process indexed " + size, inProcess);
     }
 
     /** The whole table (every column, vectors included) exported as Arrow over HTTP, vs read in-process; RSS watched. */

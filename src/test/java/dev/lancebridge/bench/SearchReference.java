@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import dev.lancebridge.embed.InProcessEmbedder;
 import dev.lancebridge.store.LanceStore;
 import dev.lancebridge.store.LanceTable;
+import dev.lancebridge.store.ScanRequest;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -55,9 +56,9 @@ final class SearchReference implements AutoCloseable {
         return reference;
     }
 
-    /** Runs query number {@code query} in the reference process. */
-    Answer search(int query) throws IOException {
-        requests.println(query);
+    /** Runs query number {@code query} in the reference process: brute force, or through the vector index if the table has one. */
+    Answer search(int query, boolean exact) throws IOException {
+        requests.println(query + " " + exact);
         String[] fields = expect(ANSWER).substring(ANSWER.length()).split(" ");
         return new Answer(Double.parseDouble(fields[0]), new ProcessUsage(Double.parseDouble(fields[1]), Long.parseLong(fields[2])));
     }
@@ -90,10 +91,13 @@ final class SearchReference implements AutoCloseable {
             out.println(READY);
             out.flush();
             for (String line; (line = in.readLine()) != null; ) {
-                float[] query = queries.get(Integer.parseInt(line.trim()));
+                String[] fields = line.trim().split(" ");
+                // the bridge's own defaults (bridge.search.nprobes, .ef, .refine): both sides run the same scan
+                ScanRequest search = new ScanRequest(queries.get(Integer.parseInt(fields[0])), null, 10, 0, null,
+                        table.scalarColumns(), true, null, 20, 100, 2, Boolean.parseBoolean(fields[1]));
                 ProcessUsage before = ProcessUsage.self();
                 long start = System.nanoTime();
-                table.nearest(query, 10, null, table.scalarColumns());
+                table.rows(search);
                 double ms = (System.nanoTime() - start) / 1e6;
                 ProcessUsage spent = ProcessUsage.self().minus(before);
                 out.println(ANSWER + ms + " " + spent.cpuMs() + " " + spent.minorFaults());
