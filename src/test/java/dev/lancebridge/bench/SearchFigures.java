@@ -100,7 +100,7 @@ final class SearchFigures {
                     timedBefore = searchTimer(bridge);
                 }
                 float[] query = queries.get(i % count);
-                String body = "{\"vector\": " + Results.JSON.writeValueAsString(query) + ", \"k\": 10, \"exact\": true}";
+                String body = searchBody(query, true);
                 ProcessUsage bridgeBefore = ProcessUsage.of(bridge.pid());
                 long start = System.nanoTime();
                 JsonNode answer = bridge.post("/tables/events/search", body);
@@ -164,6 +164,11 @@ final class SearchFigures {
         }
     }
 
+    /** A k=10 search request for {@code query}: brute force when {@code exact}, else the bridge's default. */
+    private static String searchBody(float[] query, boolean exact) throws Exception {
+        return "{\"vector\": " + Results.JSON.writeValueAsString(query) + ", \"k\": 10" + (exact ? ", \"exact\": true}" : "}");
+    }
+
     /** The search the bridge answers by default on a table with its vector index, paired with the same search in-process. */
     private void indexedSearches(BridgeProcess bridge, SearchReference reference, List<float[]> queries, String size) throws Exception {
         List<Double> http = new ArrayList<>();
@@ -171,7 +176,7 @@ final class SearchFigures {
         List<Double> overhead = new ArrayList<>();
         int warmup = 50; // the JIT is warm from the brute-force rounds: this only fills the index cache
         for (int i = 0; i < queries.size() + warmup; i++) {
-            String body = "{\"vector\": " + Results.JSON.writeValueAsString(queries.get(i % queries.size())) + ", \"k\": 10}";
+            String body = searchBody(queries.get(i % queries.size()), false);
             long start = System.nanoTime();
             if (bridge.post("/tables/events/search", body).path("hits").size() != 10) {
                 throw new IllegalStateException("indexed search did not answer 10 hits");

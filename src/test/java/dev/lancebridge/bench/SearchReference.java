@@ -92,9 +92,9 @@ final class SearchReference implements AutoCloseable {
             out.flush();
             for (String line; (line = in.readLine()) != null; ) {
                 String[] fields = line.trim().split(" ");
-                // the bridge's own defaults (bridge.search.nprobes, .ef, .refine): both sides run the same scan
-                ScanRequest search = new ScanRequest(queries.get(Integer.parseInt(fields[0])), null, 10, 0, null,
-                        table.scalarColumns(), true, null, 20, 100, 2, Boolean.parseBoolean(fields[1]));
+                // the bridge's own defaults: both sides run the same scan
+                ScanRequest search = IndexFigures.search(queries.get(Integer.parseInt(fields[0])), table.scalarColumns(),
+                        Boolean.parseBoolean(fields[1]));
                 ProcessUsage before = ProcessUsage.self();
                 long start = System.nanoTime();
                 table.rows(search);
