@@ -245,10 +245,9 @@ public final class LanceTable implements AutoCloseable {
         }
         try {
             long start = System.nanoTime();
-            int before = latest.getFragments().size();
             latest.compact(WRITER_COMPACTION);
             refreshLatest();
-            LOG.debugf("table %s: compacted %d -> %d fragments in %.0f ms", name, before, latest.getFragments().size(),
+            LOG.debugf("table %s: compacted the last %d commits in %.0f ms", name, commitsSinceCompaction,
                     (System.nanoTime() - start) / 1e6);
         } catch (RuntimeException e) {
             LOG.warnf("table %s: compacting the last %d commits failed (the commits stand; next try in %d commits): %s",
