@@ -44,6 +44,8 @@ public class NatsClient {
                 .connectionName("lance-event-bridge")
                 .maxReconnects(-1)
                 .connectionTimeout(config.nats().connectTimeout())
+                // a header block jnats cannot parse would silently kill the connection's reader
+                .dataPortType(GuardedDataPort.class.getName())
                 .errorListener(new LoggingErrorListener())
                 .connectionListener((conn, event) -> LOG.infof("NATS connection: %s", event));
         authenticate(options);

@@ -205,7 +205,8 @@ final class TablePipeline {
         metrics.fetched(messages);
         List<Normalized> changes = new ArrayList<>(messages.size());
         for (Message message : messages) {
-            changes.add(normalizer.normalize(toRawEvent(message)));
+            changes.add(unreadable(message) ? new Rejection(Rejection.Reason.UNREADABLE_MESSAGE, UNREADABLE_DETAIL,
+                    message.metaData().streamSequence()) : normalizer.normalize(toRawEvent(message)));
         }
         IngestBatch batch = new IngestBatch(messages, changes);
         if (batch.isEmpty()) {
@@ -227,6 +228,13 @@ final class TablePipeline {
                 }
             }
         }
+    }
+
+    private static final String UNREADABLE_DETAIL = "its headers are not valid NATS headers (a non-ASCII value or a "
+            + "malformed line); the original header block is in " + HeaderGuard.UNREADABLE + " (base64)";
+
+    private static boolean unreadable(Message message) {
+        return message.hasHeaders() && message.getHeaders().containsKey(HeaderGuard.UNREADABLE);
     }
 
     private static RawEvent toRawEvent(Message message) {

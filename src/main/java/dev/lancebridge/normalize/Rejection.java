@@ -16,6 +16,12 @@ public record Rejection(Reason reason, String detail, long streamSeq) implements
         INVALID_VECTOR,
         MISSING_VECTOR,
         UNKNOWN_OP,
-        RETRIES_EXHAUSTED
+        /** Its headers are not valid NATS headers (a non-ASCII value, a malformed line): the client cannot read it. */
+        UNREADABLE_MESSAGE,
+        RETRIES_EXHAUSTED,
+        /** JetStream gave up on it (max-deliver) before the bridge could store or dead-letter it. */
+        MAX_DELIVERIES,
+        /** Something other than the bridge terminated its delivery. */
+        MSG_TERMINATED
     }
 }

@@ -5,6 +5,7 @@ import dev.lancebridge.store.LanceStore;
 import dev.lancebridge.store.LanceTable;
 import dev.lancebridge.support.Events;
 import dev.lancebridge.support.NatsServerResource;
+import dev.lancebridge.support.Node;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.api.MessageInfo;
@@ -136,6 +137,32 @@ class BridgeEndToEndTest {
             String payload = new String(letter.getData(), StandardCharsets.UTF_8);
             assertTrue(malformed.containsKey(payload), "original payload kept: " + payload);
         }
+    }
+
+    @Test
+    void anEventWhoseHeadersTheClientCannotReadIsDeadLetteredWithItsBytesAndTheRestFlow(@org.junit.jupiter.api.io.TempDir
+                                                                                        java.nio.file.Path dir) throws Exception {
+        Node.assumeInstalled("nats");
+        // the NATS JS client sends a non-ASCII header value as UTF-8, which jnats's parser refuses
+        java.nio.file.Path messages = dir.resolve("messages.json");
+        java.nio.file.Files.writeString(messages, """
+                [{"subject": "events.js", "data": "{\\"id\\": \\"js-accent\\", \\"text\\": \\"x\\"}", "headers": {"X-Note": "café"}},
+                 {"subject": "events.js", "data": "{\\"id\\": \\"js-plain\\", \\"text\\": \\"after it\\"}", "headers": {"X-Note": "plain"}}]
+                """);
+        var published = Node.run(dir, "publish.mjs", nats.connection().getConnectedUrl(), messages.toString()).get("published");
+        long unreadableSeq = published.get(0).get("seq").asLong();
+
+        await().atMost(WAIT).until(() -> count("id = 'js-plain'") == 1);
+        assertEquals(0, count("id = 'js-accent'"));
+        JetStreamManagement jsm = nats.management();
+        await().atMost(WAIT).until(() -> lettersFor(jsm, java.util.Set.of(unreadableSeq)).size() == 1);
+        MessageInfo letter = lettersFor(jsm, java.util.Set.of(unreadableSeq)).get(0);
+        assertEquals(Rejection.Reason.UNREADABLE_MESSAGE.name(), letter.getHeaders().getFirst(DeadLetters.ERROR));
+        assertEquals("{\"id\": \"js-accent\", \"text\": \"x\"}", new String(letter.getData(), StandardCharsets.UTF_8));
+        String original = new String(java.util.Base64.getDecoder().decode(letter.getHeaders().getFirst(HeaderGuard.UNREADABLE)),
+                StandardCharsets.UTF_8);
+        assertTrue(original.contains("X-Note: café"), original);
+        Events.awaitCaughtUp(jsm, WAIT);
     }
 
     private static List<MessageInfo> lettersFor(JetStreamManagement jsm, java.util.Set<Long> seqs) {

@@ -27,10 +27,15 @@ public final class Node {
      * ({@code .ci/run} installs the SDK), so there a missing SDK fails instead.
      */
     public static void assumeSdk() {
-        Path nodeModules = Path.of("interop", "node_modules", "@lancedb", "lancedb");
+        assumeInstalled("@lancedb/lancedb");
+    }
+
+    /** As {@link #assumeSdk()}, for any package of {@code interop/package.json} (e.g. the NATS JS client, {@code nats}). */
+    public static void assumeInstalled(String npmPackage) {
+        Path nodeModules = Path.of("interop", "node_modules").resolve(npmPackage);
         boolean ci = System.getenv("CI") != null;
         org.junit.jupiter.api.Assumptions.assumeTrue(ci || onPath("node") && Files.isDirectory(nodeModules),
-                "LanceDB SDK interop check skipped: install Node.js and run (cd interop && npm install)");
+                npmPackage + " interop check skipped: install Node.js and run (cd interop && npm install)");
         assertTrue(Files.isDirectory(nodeModules), "run (cd interop && npm install) first: " + nodeModules + " is missing");
     }
 
