@@ -7,8 +7,10 @@ import io.nats.client.Message;
 import io.nats.client.PublishOptions;
 import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
+import io.nats.client.support.IncomingHeadersProcessor;
 
 import java.io.IOException;
+import java.util.Base64;
 
 /**
  * Publishes an event the bridge cannot store to {@code bridge.dlq.<table>}: the original payload
@@ -32,15 +34,46 @@ final class DeadLetters {
         this.subject = JetStreamSetup.DEAD_LETTER_PREFIX + table;
     }
 
+    /**
+     * An event as it was stored: its stream, sequence and subject, its headers (null when none)
+     * and its payload. A header block the client cannot parse travels as one header,
+     * {@link HeaderGuard#UNREADABLE}, holding the block in base64.
+     */
+    record Original(String stream, long seq, String subject, Headers headers, byte[] data) {
+
+        static Original of(Message message) {
+            return new Original(message.metaData().getStream(), message.metaData().streamSequence(), message.getSubject(),
+                    message.hasHeaders() ? message.getHeaders() : null, message.getData());
+        }
+
+        /** From a raw header block (null or empty when none), as the stream's message-get API returns it. */
+        static Original of(String stream, long seq, String subject, byte[] headerBlock, byte[] data) {
+            Headers headers = null;
+            if (headerBlock != null && headerBlock.length > 0) {
+                if (HeaderGuard.readable(headerBlock)) {
+                    headers = new IncomingHeadersProcessor(headerBlock).getHeaders();
+                } else {
+                    headers = new Headers().put(HeaderGuard.UNREADABLE, Base64.getEncoder().encodeToString(headerBlock));
+                }
+            }
+            return new Original(stream, seq, subject, headers, data);
+        }
+    }
+
     String subject() {
         return subject;
     }
 
     /** Returns once JetStream has stored the dead letter. */
     void publish(Message original, Rejection.Reason reason, String detail) throws IOException, JetStreamApiException {
+        publish(Original.of(original), reason, detail);
+    }
+
+    /** Returns once JetStream has stored the dead letter. */
+    void publish(Original original, Rejection.Reason reason, String detail) throws IOException, JetStreamApiException {
         Headers headers = new Headers();
-        if (original.hasHeaders()) {
-            original.getHeaders().forEach((key, values) -> {
+        if (original.headers() != null) {
+            original.headers().forEach((key, values) -> {
                 if (key.equalsIgnoreCase("Nats-Msg-Id")) {
                     headers.put(ORIGINAL_MSG_ID, values);
                 } else if (!key.regionMatches(true, 0, "Nats-", 0, 5)) {
@@ -48,19 +81,17 @@ final class DeadLetters {
                 }
             });
         }
-        long seq = original.metaData().streamSequence();
-        String stream = original.metaData().getStream();
         headers.put(ERROR, reason.name());
         headers.put(ERROR_DETAIL, singleLine(detail));
-        headers.put(ORIGINAL_SUBJECT, original.getSubject());
-        headers.put(ORIGINAL_STREAM, stream);
-        headers.put(ORIGINAL_SEQ, Long.toString(seq));
+        headers.put(ORIGINAL_SUBJECT, original.subject());
+        headers.put(ORIGINAL_STREAM, original.stream());
+        headers.put(ORIGINAL_SEQ, Long.toString(original.seq()));
         NatsMessage letter = NatsMessage.builder()
                 .subject(subject)
                 .headers(headers)
-                .data(original.getData())
+                .data(original.data())
                 .build();
-        jetStream.publish(letter, PublishOptions.builder().messageId("dlq:" + stream + ":" + seq).build());
+        jetStream.publish(letter, PublishOptions.builder().messageId("dlq:" + original.stream() + ":" + original.seq()).build());
     }
 
     /** Header values cannot hold line breaks. */

@@ -46,12 +46,7 @@ final class JetStreamSetup {
             if (e.getApiErrorCode() != STREAM_NOT_FOUND) {
                 throw new IllegalStateException("cannot read stream " + name + ": " + e.getMessage(), e);
             }
-            create(jsm, StreamConfiguration.builder()
-                    .name(name)
-                    .subjects(subjects)
-                    .storageType(StorageType.File)
-                    .retentionPolicy(RetentionPolicy.Limits)
-                    .build());
+            create(jsm, limits(name, subjects));
             LOG.infof("created stream %s on subjects %s", name, subjects);
         } catch (IOException e) {
             throw new IllegalStateException("cannot reach JetStream to read stream " + name + ": " + e.getMessage(), e);
@@ -63,6 +58,38 @@ final class JetStreamSetup {
         ensureStream(jsm, DEAD_LETTER_STREAM, List.of(DEAD_LETTER_PREFIX + ">"));
     }
 
+    /**
+     * A stream of the bridge's own that captures exactly {@code subjects} (e.g. advisories): created
+     * when absent, its subjects set anew when the tables changed.
+     */
+    static void ensureCapture(JetStreamManagement jsm, String name, List<String> subjects) {
+        try {
+            StreamInfo info = jsm.getStreamInfo(name);
+            if (!new java.util.HashSet<>(info.getConfiguration().getSubjects()).equals(new java.util.HashSet<>(subjects))) {
+                jsm.updateStream(StreamConfiguration.builder(info.getConfiguration()).subjects(subjects).build());
+                LOG.infof("stream %s now captures %s", name, subjects);
+            }
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() != STREAM_NOT_FOUND) {
+                throw new IllegalStateException("cannot read or update stream " + name + " on " + subjects + ": " + e.getMessage(), e);
+            }
+            create(jsm, limits(name, subjects));
+            LOG.infof("created stream %s capturing %s", name, subjects);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot reach JetStream to read stream " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A file-backed stream with limits retention: what the bridge creates. */
+    private static StreamConfiguration limits(String name, List<String> subjects) {
+        return StreamConfiguration.builder()
+                .name(name)
+                .subjects(subjects)
+                .storageType(StorageType.File)
+                .retentionPolicy(RetentionPolicy.Limits)
+                .build();
+    }
+
     private static void create(JetStreamManagement jsm, StreamConfiguration config) {
         try {
             jsm.addStream(config);
@@ -72,13 +99,18 @@ final class JetStreamSetup {
         }
     }
 
+    /** The durable consumer that feeds {@code table}. */
+    static String consumerName(String table) {
+        return "bridge-" + table;
+    }
+
     /**
      * The durable pull consumer {@code bridge-<table>}: explicit acks, the ingest settings as
      * its backpressure window, redelivery time and delivery bound. Created or updated.
      */
     static String ensureConsumer(JetStreamManagement jsm, String table, BridgeConfig.Table config,
                                  BridgeConfig.Ingest ingest) {
-        String durable = "bridge-" + table;
+        String durable = consumerName(table);
         ConsumerConfiguration.Builder consumer = ConsumerConfiguration.builder()
                 .durable(durable)
                 .ackPolicy(AckPolicy.Explicit)

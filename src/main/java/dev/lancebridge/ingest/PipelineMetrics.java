@@ -109,6 +109,15 @@ final class PipelineMetrics {
     }
 
     void deadLettered(Rejection.Reason reason) {
+        deadLettered(registry, tags, reason);
+    }
+
+    /** An event of {@code table} dead-lettered outside its pipeline (e.g. after JetStream gave up on it). */
+    static void deadLettered(MeterRegistry registry, String table, Rejection.Reason reason) {
+        deadLettered(registry, Tags.of("table", table), reason);
+    }
+
+    private static void deadLettered(MeterRegistry registry, Tags tags, Rejection.Reason reason) {
         Counter.builder("bridge.events.dead.lettered").description("events published to the dead-letter subject, by reason")
                 .tags(tags.and("reason", reason.name())).register(registry).increment();
     }

@@ -55,6 +55,7 @@ public class Pipelines {
     private final Map<String, TableDeclaration> declarations = new java.util.TreeMap<>();
     private final Map<String, Embedder> declaredEmbedders = new ConcurrentHashMap<>();
     private final Map<String, HeldTable> held = new ConcurrentHashMap<>();
+    private Advisories advisories;
 
     public Pipelines(BridgeConfig config, NatsClient nats, LanceStore store, Embedders embedders, Maintenance maintenance,
                      StoreMetrics metrics, MeterRegistry registry) {
@@ -101,8 +102,9 @@ public class Pipelines {
         declarations.values().forEach(declaration -> subjectsByStream.computeIfAbsent(declaration.stream(), s -> new java.util.TreeSet<>())
                 .addAll(declaration.subjects()));
         subjectsByStream.forEach((stream, subjects) -> JetStreamSetup.ensureStream(jsm, stream, List.copyOf(subjects)));
+        declarations.forEach((name, declaration) -> JetStreamSetup.ensureConsumer(jsm, name, config.tables().get(name), config.ingest()));
+        startAdvisories(jsm);
         declarations.forEach((name, declaration) -> {
-            JetStreamSetup.ensureConsumer(jsm, name, config.tables().get(name), config.ingest());
             LanceTable table = store.table(name).orElseThrow();
             maintenance.schedule(table);
             metrics.watch(table);
@@ -112,6 +114,22 @@ public class Pipelines {
         });
     }
 
+    /** Dead-letters what JetStream gives up on, for every table (held ones too). */
+    private void startAdvisories(JetStreamManagement jsm) {
+        Map<String, String> tableByConsumer = new java.util.HashMap<>();
+        Map<String, DeadLetters> letters = new java.util.HashMap<>();
+        Map<String, List<String>> consumersByStream = new java.util.TreeMap<>();
+        declarations.forEach((name, declaration) -> {
+            String consumer = JetStreamSetup.consumerName(name);
+            tableByConsumer.put(consumer, name);
+            letters.put(consumer, new DeadLetters(nats.jetStream(), name));
+            consumersByStream.computeIfAbsent(declaration.stream(), s -> new java.util.ArrayList<>()).add(consumer);
+        });
+        advisories = new Advisories(nats.jetStream(), new StreamMessages(nats.connection(), config.nats().connectTimeout()),
+                tableByConsumer, letters, config.ingest(), registry);
+        advisories.start(jsm, consumersByStream);
+    }
+
     /** Starts the pipeline of {@code name}, whose table holds vectors of its declared embedder. */
     private void startPipeline(String name) {
         TableDeclaration declaration = declarations.get(name);
@@ -119,7 +137,7 @@ public class Pipelines {
         Embedder embedder = declaredEmbedders.get(name);
         LanceTable lanceTable = store.table(name).orElseThrow();
         Normalizer normalizer = new Normalizer(declaration, embedder.dimension(), embedder.embedsText() ? null : embedder.model());
-        TablePipeline pipeline = new TablePipeline(name, subscribe(table.stream(), "bridge-" + name), normalizer,
+        TablePipeline pipeline = new TablePipeline(name, subscribe(table.stream(), JetStreamSetup.consumerName(name)), normalizer,
                 new EmbedStage(embedder, lanceTable::storedVectors), lanceTable::commit,
                 new DeadLetters(nats.jetStream(), name), config.ingest(), new PipelineMetrics(registry, name));
         pipeline.start();
@@ -173,6 +191,9 @@ public class Pipelines {
             LOG.infof("table %s: pipeline stopped (%s)", name, drained ? "drained" : "in-flight batches left for redelivery");
         });
         pipelines.clear();
+        if (advisories != null) {
+            advisories.stop();
+        }
         store.close();
         nats.close();
     }

@@ -9,6 +9,7 @@ import dev.lancebridge.store.LanceStore;
 import dev.lancebridge.store.LanceTable;
 import dev.lancebridge.store.StoreException;
 import dev.lancebridge.support.Events;
+import dev.lancebridge.support.IngestSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nats.NatsServerRunner;
 import io.nats.client.Connection;
@@ -58,7 +59,7 @@ class CommitFailureTest {
         nats = Nats.connect(server.getURI());
         JetStreamManagement jsm = nats.jetStreamManagement();
         BridgeConfig.Table declared = dev.lancebridge.support.Declared.Table.of("EVENTS", "events.>");
-        BridgeConfig.Ingest ingest = new TestIngest();
+        BridgeConfig.Ingest ingest = IngestSettings.quick(Duration.ofSeconds(5), 3, Duration.ofMillis(400));
         JetStreamSetup.ensureDeadLetterStream(jsm);
         JetStreamSetup.ensureStream(jsm, declared.stream(), declared.subjects());
         String durable = JetStreamSetup.ensureConsumer(jsm, "events", declared, ingest);
@@ -149,48 +150,6 @@ class CommitFailureTest {
             return List.of();
         }
         return Events.all(nats.jetStreamManagement(), JetStreamSetup.DEAD_LETTER_STREAM);
-    }
-
-    private static final class TestIngest implements BridgeConfig.Ingest {
-        @Override
-        public int batchSize() {
-            return 10;
-        }
-
-        @Override
-        public Duration batchWait() {
-            return Duration.ofMillis(50);
-        }
-
-        @Override
-        public int maxAckPending() {
-            return 100;
-        }
-
-        @Override
-        public Duration ackWait() {
-            return Duration.ofSeconds(5);
-        }
-
-        @Override
-        public int maxDeliver() {
-            return 3;
-        }
-
-        @Override
-        public Duration retryDelay() {
-            return Duration.ofMillis(100);
-        }
-
-        @Override
-        public Duration maxRetryDelay() {
-            return Duration.ofMillis(400);
-        }
-
-        @Override
-        public Duration shutdownGrace() {
-            return Duration.ofSeconds(10);
-        }
     }
 
     /** The events carry their vectors: the model must not be called. */
