@@ -91,6 +91,10 @@ class KubernetesManifestsIT {
         assertTrue(container.getVolumeMounts().stream().anyMatch(m -> m.getMountPath().equals(storePath)
                 && m.getName().equals(set.getSpec().getVolumeClaimTemplates().get(0).getMetadata().getName())),
                 "the store path is the persistent volume");
+        var tmp = set.getSpec().getTemplate().getSpec().getVolumes().stream().filter(v -> v.getName().equals("tmp")).findFirst().orElseThrow();
+        assertNotNull(tmp.getEmptyDir().getSizeLimit(), "native library copies cannot fill the node's disk");
+        assertTrue(container.getVolumeMounts().stream().anyMatch(m -> m.getMountPath().equals("/tmp") && m.getName().equals("tmp")),
+                "the JVM's temp directory is the bounded emptyDir");
         assertTrue(set.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot());
         assertNotNull(container.getResources().getRequests().get("memory"));
         assertNotNull(container.getResources().getLimits().get("memory"));

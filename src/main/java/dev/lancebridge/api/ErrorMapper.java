@@ -31,6 +31,12 @@ public class ErrorMapper {
         return error(Response.Status.CONFLICT, "re-embed refused", e.getMessage());
     }
 
+    /** A table that could not be opened at start-up: out of service until it is rolled back. */
+    @ServerExceptionMapper
+    public Response brokenTable(dev.lancebridge.store.BrokenTableException e) {
+        return error(Response.Status.SERVICE_UNAVAILABLE, "table unavailable", e.getMessage());
+    }
+
     /** A remote embedder that is down or slow: the caller may retry; ingest waits for it too. */
     @ServerExceptionMapper
     public Response embedderUnavailable(dev.lancebridge.embed.EmbedderUnavailableException e) {

@@ -121,6 +121,13 @@ public interface BridgeConfig {
         @WithDefault("500")
         int batchSize();
 
+        /**
+         * Most bytes fetched together (JetStream's {@code max_bytes}), so that a batch of large
+         * events never lands in the heap whole; never less than the server's largest message.
+         */
+        @WithDefault("16M")
+        MemorySize maxBatchBytes();
+
         /** Longest a fetch waits to fill a batch; bounds the latency a quiet stream adds. */
         @WithDefault("100ms")
         Duration batchWait();
@@ -222,9 +229,10 @@ public interface BridgeConfig {
 
     interface Health {
         /**
-         * Liveness fails when a table has had events in hand for this long without a commit
-         * (a hung or endlessly failing writer or embedder): a restart is the remedy then. A quiet
-         * stream or an unreachable NATS server is not a stall (readiness reports NATS).
+         * Liveness fails when a table's consumer has been stalled this long (events JetStream
+         * holds that the pipeline does not receive or commit): a restart is the remedy then. The
+         * stall itself is reported at once in the {@code ingest} health group. A quiet stream, an
+         * unreachable NATS server or an unavailable embedder is not a stall.
          */
         @WithDefault("5m")
         Duration stallTimeout();

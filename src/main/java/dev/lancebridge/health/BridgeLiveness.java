@@ -10,12 +10,12 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Liveness;
 
 import java.time.Duration;
-import java.util.function.LongSupplier;
 
 /**
- * Live unless a table's pipeline is wedged: its flow ended on an unexpected error, or it has
- * made no commit for {@code bridge.health.stall-timeout} while its consumer holds events for it.
- * A quiet stream and an unreachable NATS server are not wedged (a restart would not help them).
+ * Live unless a table's pipeline is wedged where a restart is the remedy: its flow ended on an
+ * unexpected error, or its consumer has been stalled (see the ingest health group) for
+ * {@code bridge.health.stall-timeout}. A quiet stream, an unreachable NATS server or an
+ * unavailable embedder are not wedged: a restart would not bring them back.
  */
 @Liveness
 @ApplicationScoped
@@ -34,28 +34,21 @@ public class BridgeLiveness implements HealthCheck {
         boolean live = true;
         HealthCheckResponseBuilder response = HealthCheckResponse.named("pipelines");
         for (var table : pipelines.states().entrySet()) {
-            String verdict = verdict(table.getKey(), table.getValue());
+            String verdict = verdict(table.getValue(), stallTimeout);
             live &= verdict == null;
             response.withData("table." + table.getKey(), verdict == null ? "progressing" : verdict);
         }
         return response.status(live).build();
     }
 
-    /** Null when the pipeline is fine, else why it is wedged. */
-    private String verdict(String table, PipelineState state) {
-        return verdict(state, stallTimeout, () -> pipelines.pendingAtServer(table));
-    }
-
-    /** Null when the pipeline is fine, else why it is wedged; asks the server only when progress is overdue. */
-    static String verdict(PipelineState state, Duration stallTimeout, LongSupplier pendingAtServer) {
+    /** Null when the pipeline is fine (or a restart would not help), else why it is wedged. */
+    static String verdict(PipelineState state, Duration stallTimeout) {
         if (state.stoppedBy() != null) {
             return "stopped on an unexpected error: " + state.stoppedBy();
         }
-        if (state.sinceProgress().compareTo(stallTimeout) <= 0) {
-            return null;
+        if (state.stall() != null && state.stalledFor().compareTo(stallTimeout) > 0) {
+            return "stalled for " + state.stalledFor().toSeconds() + " s: " + state.stall();
         }
-        long pending = pendingAtServer.getAsLong();
-        return pending > 0 ? "stalled: no commit for " + state.sinceProgress().toSeconds() + " s while " + pending
-                + " events wait (" + state.eventsInHand() + " in hand)" : null;
+        return null;
     }
 }

@@ -1,6 +1,5 @@
 package dev.lancebridge.health;
 
-import dev.lancebridge.ingest.PipelineState;
 import dev.lancebridge.ingest.Pipelines;
 import dev.lancebridge.store.LanceStore;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,9 +8,12 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
+import java.util.Map;
+
 /**
- * Ready when NATS is connected, every table's pipeline runs and its last fetch from its
- * consumer worked, and the store directory is writable.
+ * Ready when search can be served: start-up is done and every declared table is open in the store. NATS and the
+ * consumers do not decide it (they are the {@code ingest} group, {@link IngestHealth}), so that
+ * with one replica a NATS outage does not take search out of the Service.
  */
 @Readiness
 @ApplicationScoped
@@ -27,25 +29,22 @@ public class BridgeReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        boolean nats = pipelines.natsConnected();
-        boolean running = pipelines.allRunning();
-        boolean writable = store.writable();
-        boolean consumers = true;
-        HealthCheckResponseBuilder response = HealthCheckResponse.named("bridge")
-                .withData("nats", nats ? "connected" : "disconnected")
-                .withData("pipelines", running ? "running" : "stopped")
-                .withData("store", writable ? "writable" : "not writable: " + store.root());
-        for (var table : pipelines.states().entrySet()) {
-            PipelineState state = table.getValue();
-            boolean fetching = state.running() && state.fetchError() == null;
-            consumers &= fetching;
-            // an unavailable embedder holds ingest back but not search: still ready, and it says why
-            response.withData("table." + table.getKey(), !fetching
-                    ? state.running() ? "fetch failing: " + state.fetchError() : "stopped"
-                    : state.embedError() != null ? "waiting for the embedder: " + state.embedError() : "consuming");
+        boolean open = pipelines.started();
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("search")
+                .withData("store", store.writable() ? "writable" : "not writable (search goes on; ingest waits): " + store.root());
+        Map<String, String> broken = pipelines.broken();
+        for (String table : pipelines.tables()) {
+            if (broken.containsKey(table)) {
+                // out of service until rolled back; the other tables still serve, so traffic stays
+                response.withData("table." + table, "broken: " + broken.get(table));
+                continue;
+            }
+            boolean serving = store.table(table).isPresent();
+            open &= serving;
+            response.withData("table." + table, serving ? "serving" : "not open");
         }
         // a held table serves search and waits for its re-embed: reported, not a reason to stop traffic
-        pipelines.held().forEach((table, hold) -> response.withData("table." + table, "held: " + hold.reason()));
-        return response.status(nats && running && consumers && writable).build();
+        pipelines.held().forEach((table, hold) -> response.withData("table." + table, "serving; ingest held: " + hold.reason()));
+        return response.status(open).build();
     }
 }

@@ -137,6 +137,11 @@ final class Advisories {
             Thread.currentThread().interrupt();
         }
         thread.shutdownNow();
+        try {
+            subscription.unsubscribe(); // nobody reads it any more: a drain must not wait on it
+        } catch (RuntimeException e) {
+            // the connection is closing anyway
+        }
     }
 
     private void loop() {

@@ -132,6 +132,8 @@ public class NatsClient {
     synchronized void close() {
         try {
             if (connection != null) {
+                // the acks of the last commits first: a drain that waits on an idle subscription must not hold them back
+                connection.flush(java.time.Duration.ofSeconds(5));
                 connection.drain(java.time.Duration.ofSeconds(5)).get();
                 connection.close();
             }

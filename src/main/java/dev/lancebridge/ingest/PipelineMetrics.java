@@ -38,6 +38,9 @@ final class PipelineMetrics {
     private final Timer commitTime;
     private final Timer freshness;
     private final AtomicLong pending = new AtomicLong();
+    private final AtomicLong ackPending = new AtomicLong();
+    private final AtomicLong stalled = new AtomicLong();
+    private final AtomicLong storeFailing = new AtomicLong();
     /** Held here: a gauge keeps only a weak reference to what it reads. */
     private IntSupplier inHand;
 
@@ -66,6 +69,27 @@ final class PipelineMetrics {
         Gauge.builder("bridge.consumer.pending", pending, AtomicLong::get)
                 .description("events in the stream the consumer has not delivered yet (lag), as of the last fetch")
                 .tags(tags).register(registry);
+        Gauge.builder("bridge.consumer.ack.pending", ackPending, AtomicLong::get)
+                .description("events delivered by the consumer and not acked yet, as of the last watch").tags(tags).register(registry);
+        Gauge.builder("bridge.consumer.stalled", stalled, AtomicLong::get)
+                .description("1 while the consumer holds events the pipeline does not receive or commit, else 0").tags(tags)
+                .register(registry);
+        Gauge.builder("bridge.store.refusing.commits", storeFailing, AtomicLong::get)
+                .description("1 while the store refuses commits (disk full, read-only) and the pipeline holds its batch, else 0")
+                .tags(tags).register(registry);
+    }
+
+    void storeFailing(boolean failing) {
+        storeFailing.set(failing ? 1 : 0);
+    }
+
+    /** What JetStream held for the consumer at the last watch. */
+    void held(Stall.Held held) {
+        ackPending.set(held.ackPending());
+    }
+
+    void stalled(boolean stuck) {
+        stalled.set(stuck ? 1 : 0);
     }
 
     void fetched(List<Message> messages) {

@@ -12,12 +12,10 @@ import dev.lancebridge.store.LanceTable;
 import dev.lancebridge.store.StoredEmbedding;
 import dev.lancebridge.store.TableLayout;
 import dev.lancebridge.store.Maintenance;
+import dev.lancebridge.store.StoreException;
 import dev.lancebridge.store.StoreMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
-import io.nats.client.JetStreamSubscription;
-import io.nats.client.PullSubscribeOptions;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -26,7 +24,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.interceptor.Interceptor;
 import org.jboss.logging.Logger;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +53,7 @@ public class Pipelines {
     private final Map<String, Embedder> declaredEmbedders = new ConcurrentHashMap<>();
     private final Map<String, HeldTable> held = new ConcurrentHashMap<>();
     private Advisories advisories;
+    private volatile boolean started;
 
     public Pipelines(BridgeConfig config, NatsClient nats, LanceStore store, Embedders embedders, Maintenance maintenance,
                      StoreMetrics metrics, MeterRegistry registry) {
@@ -82,16 +80,15 @@ public class Pipelines {
             }
         });
         declarations.forEach((name, declaration) -> {
-            Embedder embedder = declaredEmbedders.get(name);
-            Optional<StoredEmbedding> stored = store.storedEmbedding(name);
-            if (stored.isPresent() && !stored.get().matches(embedder.model(), embedder.dimension())) {
-                // never mix two models: the table keeps serving what it holds, its events wait in the stream
-                HeldTable hold = new HeldTable(name, stored.get(), embedder.model(), embedder.dimension());
-                held.put(name, hold);
-                store.open(name, new TableLayout(declaration.columns(), stored.get().dimension(), stored.get().model(), null));
-                LOG.warnf("table %s: %s", name, hold.reason());
-            } else {
-                store.open(name, layout(declaration, embedder));
+            try {
+                openTable(name, declaration);
+            } catch (dev.lancebridge.store.IncompatibleTableException incompatible) {
+                throw incompatible; // the declaration is at fault, not the table: say what to do and stop
+            } catch (StoreException unreadable) {
+                // one table's damage must not stop the others: it is reported, its events wait in the stream
+                store.markBroken(name, unreadable.getMessage());
+                LOG.errorf("table %s: could not be opened, so it is out of service while the other tables go on (roll it "
+                        + "back to its previous version, see the README's Operations, and restart): %s", name, unreadable.getMessage());
             }
         });
         nats.connect();
@@ -105,6 +102,9 @@ public class Pipelines {
         declarations.forEach((name, declaration) -> JetStreamSetup.ensureConsumer(jsm, name, config.tables().get(name), config.ingest()));
         startAdvisories(jsm);
         declarations.forEach((name, declaration) -> {
+            if (store.broken(name).isPresent()) {
+                return;
+            }
             LanceTable table = store.table(name).orElseThrow();
             maintenance.schedule(table);
             metrics.watch(table);
@@ -112,6 +112,27 @@ public class Pipelines {
                 startPipeline(name);
             }
         });
+        started = true;
+    }
+
+    /** True once every table is open and its consumer bound (or held). */
+    public boolean started() {
+        return started;
+    }
+
+    /** Opens {@code name}'s table; one whose stored vectors are of another model than declared is held. */
+    private void openTable(String name, TableDeclaration declaration) {
+        Embedder embedder = declaredEmbedders.get(name);
+        Optional<StoredEmbedding> stored = store.storedEmbedding(name);
+        if (stored.isPresent() && !stored.get().matches(embedder.model(), embedder.dimension())) {
+            // never mix two models: the table keeps serving what it holds, its events wait in the stream
+            HeldTable hold = new HeldTable(name, stored.get(), embedder.model(), embedder.dimension());
+            held.put(name, hold);
+            store.open(name, new TableLayout(declaration.columns(), stored.get().dimension(), stored.get().model(), null));
+            LOG.warnf("table %s: %s", name, hold.reason());
+        } else {
+            store.open(name, layout(declaration, embedder));
+        }
     }
 
     /** Dead-letters what JetStream gives up on, for every table (held ones too). */
@@ -137,14 +158,28 @@ public class Pipelines {
         Embedder embedder = declaredEmbedders.get(name);
         LanceTable lanceTable = store.table(name).orElseThrow();
         Normalizer normalizer = new Normalizer(declaration, embedder.dimension(), embedder.embedsText() ? null : embedder.model());
-        TablePipeline pipeline = new TablePipeline(name, subscribe(table.stream(), JetStreamSetup.consumerName(name)), normalizer,
-                new EmbedStage(embedder, lanceTable::storedVectors), lanceTable::commit,
+        TablePipeline pipeline = new TablePipeline(name, TableConsumer.bind(nats.connection(), table.stream(),
+                JetStreamSetup.consumerName(name), config.ingest().maxBatchBytes().asLongValue()),
+                nats::connected, normalizer, new EmbedStage(embedder, lanceTable::storedVectors),
+                TablePipeline.Committer.of(lanceTable::commit, store::writable, lanceTable::ackedThrough),
                 new DeadLetters(nats.jetStream(), name), config.ingest(), new PipelineMetrics(registry, name));
         pipeline.start();
         pipelines.put(name, pipeline);
         LOG.infof("table %s: %s on %s -> %s (%d rows; embedder %s: %s, %d dimensions; columns %s)", name, table.stream(),
                 table.subjects(), lanceTable.path(), lanceTable.countRows(null), declaration.embedder(), embedder.model(),
                 embedder.dimension(), declaration.columns().stream().map(c -> c.name() + " " + c.type().declared()).toList());
+    }
+
+    /** The tables that could not be opened at start-up, with why. */
+    public Map<String, String> broken() {
+        Map<String, String> broken = new java.util.TreeMap<>();
+        declarations.keySet().forEach(name -> store.broken(name).ifPresent(reason -> broken.put(name, reason)));
+        return broken;
+    }
+
+    /** Every declared table, by name. */
+    public java.util.Set<String> tables() {
+        return java.util.Collections.unmodifiableSet(declarations.keySet());
     }
 
     /** The tables whose stored vectors are of another model than their declaration names, by name. */
@@ -175,15 +210,6 @@ public class Pipelines {
         return new TableLayout(declaration.columns(), embedder.dimension(), embedder.model(), function);
     }
 
-    private JetStreamSubscription subscribe(String stream, String durable) {
-        try {
-            return nats.jetStream().subscribe(null, PullSubscribeOptions.bind(stream, durable));
-        } catch (IOException | JetStreamApiException e) {
-            throw new IllegalStateException("cannot bind to consumer " + durable + " of stream " + stream
-                    + ": " + e.getMessage(), e);
-        }
-    }
-
     void stop(@Observes ShutdownEvent event) {
         maintenance.stop();
         pipelines.forEach((name, pipeline) -> {
@@ -200,7 +226,7 @@ public class Pipelines {
 
     /** True when every declared table has a running pipeline, or is held for a re-embed. */
     public boolean allRunning() {
-        return pipelines.size() + held.size() == config.tables().size()
+        return pipelines.size() + held.size() + broken().size() == config.tables().size()
                 && pipelines.values().stream().allMatch(TablePipeline::running);
     }
 

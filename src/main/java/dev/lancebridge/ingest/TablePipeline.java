@@ -11,8 +11,8 @@ import dev.lancebridge.normalize.Rejection;
 import dev.lancebridge.normalize.Row;
 import dev.lancebridge.store.CommitStats;
 import dev.lancebridge.store.LanceTable;
-import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
+import io.nats.client.api.ConsumerInfo;
 import io.nats.client.impl.NatsJetStreamMetaData;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -22,6 +22,7 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -43,7 +44,8 @@ final class TablePipeline {
     private static final IngestBatch STOP = new IngestBatch(List.of(), List.of());
 
     private final String table;
-    private final JetStreamSubscription subscription;
+    private final TableConsumer consumer;
+    private final java.util.function.BooleanSupplier connected;
     private final Normalizer normalizer;
     private final EmbedStage embedStage;
     private final Committer store;
@@ -64,10 +66,19 @@ final class TablePipeline {
     private volatile String fetchError;
     /** Why the embedder is unavailable while a batch waits for it, or null. */
     private volatile String embedError;
+    /** Why the store refuses commits while a batch waits for it, or null. */
+    private volatile String storeError;
     /** Last time the pipeline committed, or had nothing in hand and no failure outstanding (nanoTime). */
     private volatile long progressAt = System.nanoTime();
     /** Delay before the next fetch after a failed embed or commit; reset by the next commit. */
     private volatile Duration retryDelay = Duration.ZERO;
+    /** Last time a fetch returned events (nanoTime). */
+    private volatile long receivedAt = System.nanoTime();
+    /** Why the consumer is stuck as of the last watch, or null; and since when (nanoTime). */
+    private volatile String stall;
+    private volatile long stalledAt;
+    /** The highest stream sequence committed so far (for the log when JetStream cannot be asked). */
+    private volatile long lastCommittedSeq;
     /** Delay before the next fetch after a failed fetch (NATS unreachable); reset by the next fetch. */
     private volatile Duration fetchDelay = Duration.ZERO;
     private Cancellable flow;
@@ -76,12 +87,46 @@ final class TablePipeline {
     @FunctionalInterface
     interface Committer {
         CommitStats commit(List<Normalized> changes);
+
+        /** Whether the store takes writes at all (a full disk or a read-only directory does not). */
+        default boolean writable() {
+            return true;
+        }
+
+        /** The consumer has acked every event at or below {@code seq} (what the table may forget about them). */
+        default void ackedThrough(long seq) {
+        }
+
+        static Committer of(Committer commit, java.util.function.BooleanSupplier writable, java.util.function.LongConsumer ackedThrough) {
+            return new Committer() {
+                @Override
+                public CommitStats commit(List<Normalized> changes) {
+                    return commit.commit(changes);
+                }
+
+                @Override
+                public boolean writable() {
+                    return writable.getAsBoolean();
+                }
+
+                @Override
+                public void ackedThrough(long seq) {
+                    ackedThrough.accept(seq);
+                }
+            };
+        }
     }
 
-    TablePipeline(String table, JetStreamSubscription subscription, Normalizer normalizer, EmbedStage embedStage,
-                  Committer store, DeadLetters deadLetters, BridgeConfig.Ingest settings, PipelineMetrics metrics) {
+    /**
+     * @param connected whether the connection {@code consumer} lives on says it is up: a consumer
+     *                  that does not answer then is stuck, while one that cannot be reached is not
+     */
+    TablePipeline(String table, TableConsumer consumer, java.util.function.BooleanSupplier connected,
+                  Normalizer normalizer, EmbedStage embedStage, Committer store, DeadLetters deadLetters,
+                  BridgeConfig.Ingest settings, PipelineMetrics metrics) {
         this.table = table;
-        this.subscription = subscription;
+        this.consumer = consumer;
+        this.connected = connected;
         this.normalizer = normalizer;
         this.embedStage = embedStage;
         this.store = store;
@@ -100,6 +145,8 @@ final class TablePipeline {
         // Keeps AckWait short (fast redelivery after a crash) without redelivering slow batches.
         long every = Math.max(100, settings.ackWait().toMillis() / 3);
         heartbeat.scheduleAtFixedRate(this::markInProgress, every, every, TimeUnit.MILLISECONDS);
+        long watchEvery = Math.max(500, settings.ackWait().toMillis() / 2);
+        heartbeat.scheduleWithFixedDelay(this::watch, watchEvery, watchEvery, TimeUnit.MILLISECONDS);
         flow = Multi.createBy().repeating().uni(this::fetch).until(batch -> batch == STOP)
                 .filter(batch -> !batch.isEmpty())
                 .onItem().transformToUniAndConcatenate(this::embed)
@@ -146,8 +193,46 @@ final class TablePipeline {
 
     /** What health checks read: whether it runs, what it holds, and how long since it last made progress. */
     PipelineState state() {
-        return new PipelineState(running, stoppedBy, fetchError, embedError, eventsInHand(),
-                Duration.ofNanos(System.nanoTime() - progressAt));
+        long now = System.nanoTime();
+        String stalled = stall;
+        String waitingFor = storeError != null ? "the store: " + storeError
+                : embedError != null ? "the embedder: " + embedError : null;
+        return new PipelineState(running, stoppedBy, fetchError, waitingFor, eventsInHand(), !retryDelay.isZero(),
+                Duration.ofNanos(now - progressAt), Duration.ofNanos(now - receivedAt), stalled,
+                stalled == null ? Duration.ZERO : Duration.ofNanos(now - stalledAt));
+    }
+
+    /**
+     * Asks JetStream what the consumer holds and compares it with what the pipeline saw
+     * ({@link Stall}); says so once when it becomes stuck and once when it flows again.
+     */
+    private void watch() {
+        String verdict;
+        long firstUnacked = -1;
+        try {
+            ConsumerInfo info = consumer.info();
+            firstUnacked = info.getAckFloor() == null ? 1 : info.getAckFloor().getStreamSequence() + 1;
+            Stall.Held held = new Stall.Held(info.getNumPending(), info.getNumAckPending(), firstUnacked);
+            store.ackedThrough(firstUnacked - 1);
+            metrics.held(held);
+            verdict = Stall.verdict(state(), settings.ackWait(), held);
+        } catch (Exception e) {
+            // NATS being away is reported by the fetch; a connection that says it is up and does not answer is stuck
+            if (!connected.getAsBoolean()) {
+                return;
+            }
+            verdict = "JetStream does not answer on a connection that reports itself connected: " + e;
+        }
+        String consumerName = consumer.name();
+        if (verdict != null && stall == null) {
+            stalledAt = System.nanoTime();
+            LOG.errorf("table %s: consumer %s is stalled at stream seq %s: %s", table, consumerName, firstUnacked < 0
+                    ? "(unknown; the last committed is " + lastCommittedSeq + ")" : Long.toString(firstUnacked), verdict);
+        } else if (verdict == null && stall != null) {
+            LOG.infof("table %s: consumer %s flows again", table, consumerName);
+        }
+        stall = verdict;
+        metrics.stalled(verdict != null);
     }
 
     private int eventsInHand() {
@@ -161,7 +246,7 @@ final class TablePipeline {
     /** Events the consumer holds for this table (not yet delivered, or delivered and not acked); -1 when NATS cannot say. */
     long pendingAtServer() {
         try {
-            var info = subscription.getConsumerInfo();
+            var info = consumer.info();
             return info.getNumPending() + info.getNumAckPending();
         } catch (Exception e) {
             return -1;
@@ -186,13 +271,18 @@ final class TablePipeline {
     }
 
     private IngestBatch fetchNow() {
-        if (!running) {
-            return STOP;
-        }
         List<Message> messages;
         long start = System.nanoTime();
+        if (!running) {
+            // stopping: a pull may still have been answering when the last fetch gave up; take those too
+            messages = consumer.stragglers(settings.batchWait());
+            if (messages.isEmpty()) {
+                return STOP;
+            }
+            return normalized(messages, start);
+        }
         try {
-            messages = subscription.fetch(settings.batchSize(), settings.batchWait());
+            messages = consumer.fetch(settings.batchSize(), settings.batchWait());
         } catch (RuntimeException e) {
             fetchDelay = grow(fetchDelay);
             fetchError = e.toString();
@@ -202,7 +292,15 @@ final class TablePipeline {
         }
         fetchDelay = Duration.ZERO;
         fetchError = null;
+        return normalized(messages, start);
+    }
+
+    /** The fetched messages, normalized, as a batch now in hand. */
+    private IngestBatch normalized(List<Message> messages, long start) {
         metrics.fetched(messages);
+        if (!messages.isEmpty()) {
+            receivedAt = System.nanoTime();
+        }
         List<Normalized> changes = new ArrayList<>(messages.size());
         for (Message message : messages) {
             changes.add(unreadable(message) ? new Rejection(Rejection.Reason.UNREADABLE_MESSAGE, UNREADABLE_DETAIL,
@@ -279,7 +377,7 @@ final class TablePipeline {
         Duration delay = Duration.ZERO;
         while (true) {
             try {
-                EmbedStage.Embedded embedded = embedStage.embed(batch.changes());
+                EmbedStage.Embedded embedded = Isolation.embed(embedStage, batch.changes());
                 embedError = null;
                 return embedded;
             } catch (EmbedderUnavailableException unavailable) {
@@ -335,18 +433,25 @@ final class TablePipeline {
     private void commitNow(IngestBatch batch) {
         List<Normalized> changes = batch.changes();
         long start = System.nanoTime();
-        CommitStats stats;
-        try {
-            stats = store.commit(changes);
-        } catch (RuntimeException failure) {
-            retry(batch, "commit", failure);
+        Isolation.Committed committed = holdWhileStoreFails(batch, Isolation.commit(store, changes));
+        if (committed == null) {
+            batch.messages().forEach(Message::nak); // stopping: the next run takes them
+            return;
+        }
+        if (committed instanceof Isolation.Failed failed) {
+            retry(batch, "commit", failed.failure());
             return;
         }
         long commitNanos = System.nanoTime() - start;
+        Map<Integer, RuntimeException> failedAlone = committed instanceof Isolation.AllBut allBut ? allBut.failed() : Map.of();
         long stored = 0;
         for (int i = 0; i < changes.size(); i++) {
             Message message = batch.messages().get(i);
-            if (changes.get(i) instanceof Rejection rejection) {
+            RuntimeException failure = failedAlone.get(i);
+            if (failure != null) {
+                deadLetter(message, changes.get(i), Rejection.Reason.COMMIT_FAILED,
+                        "committing this event alone failed while the rest of its batch committed: " + failure.getMessage());
+            } else if (changes.get(i) instanceof Rejection rejection) {
                 deadLetter(message, changes.get(i), rejection.reason(), rejection.detail());
             } else {
                 message.ack();
@@ -354,11 +459,44 @@ final class TablePipeline {
             }
         }
         metrics.committed(batch.messages(), stored, commitNanos);
+        lastCommittedSeq = Math.max(lastCommittedSeq, changes.get(changes.size() - 1).streamSeq());
         retryDelay = Duration.ZERO;
         progressAt = System.nanoTime();
-        LOG.debugf("table %s: committed and acked %d events (seq %d..%d) in %.1f ms as version %d: %s", table,
-                changes.size(), changes.get(0).streamSeq(), changes.get(changes.size() - 1).streamSeq(),
-                millisSince(start), stats.version(), stats);
+        LOG.debugf("table %s: committed and acked %d events (seq %d..%d) in %.1f ms: %s", table, changes.size(),
+                changes.get(0).streamSeq(), changes.get(changes.size() - 1).streamSeq(), millisSince(start), committed);
+    }
+
+    /**
+     * While the store refuses commits (disk full, read-only directory), keeps the batch in hand
+     * under in-progress heartbeats and tries again with growing delays: no nak, so no delivery is
+     * used up and nothing is dead-lettered for it; resumes by itself once the store takes writes.
+     * Null when the pipeline stops meanwhile.
+     */
+    private Isolation.Committed holdWhileStoreFails(IngestBatch batch, Isolation.Committed committed) {
+        Duration delay = Duration.ZERO;
+        while (committed instanceof Isolation.StoreFailing failing) {
+            delay = grow(delay);
+            metrics.failed("commit");
+            metrics.storeFailing(true);
+            String why = failing.failure().getMessage();
+            if (!why.equals(storeError)) {
+                LOG.errorf("table %s: the store refuses commits; holding %d events (seq %d..%d) and retrying every %s at most, "
+                                + "nothing is dead-lettered: %s", table, batch.messages().size(), batch.changes().get(0).streamSeq(),
+                        batch.changes().get(batch.changes().size() - 1).streamSeq(), settings.maxRetryDelay(), why);
+            }
+            storeError = why;
+            progressAt = System.nanoTime();
+            if (!sleepWhileRunning(delay)) {
+                return null;
+            }
+            committed = Isolation.commit(store, batch.changes());
+        }
+        if (storeError != null) {
+            LOG.infof("table %s: the store takes commits again", table);
+            storeError = null;
+            metrics.storeFailing(false);
+        }
+        return committed;
     }
 
     /** Dead-letters and acks {@code message}; if the dead letter cannot be stored, naks it instead. */

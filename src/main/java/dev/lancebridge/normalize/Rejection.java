@@ -18,6 +18,10 @@ public record Rejection(Reason reason, String detail, long streamSeq) implements
         UNKNOWN_OP,
         /** Its headers are not valid NATS headers (a non-ASCII value, a malformed line): the client cannot read it. */
         UNREADABLE_MESSAGE,
+        /** The embedder failed on this event alone (e.g. a remote endpoint's 4xx for its text) while it embedded the rest. */
+        EMBEDDING_FAILED,
+        /** Committing this event alone failed while the rest of its batch committed. */
+        COMMIT_FAILED,
         RETRIES_EXHAUSTED,
         /** JetStream gave up on it (max-deliver) before the bridge could store or dead-letter it. */
         MAX_DELIVERIES,

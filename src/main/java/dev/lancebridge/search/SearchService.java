@@ -288,6 +288,9 @@ public class SearchService {
         if (!config.tables().containsKey(name)) {
             throw new UnknownTableException(name);
         }
+        store.broken(name).ifPresent(reason -> {
+            throw new dev.lancebridge.store.BrokenTableException(name, reason);
+        });
         return store.table(name).orElseThrow(() -> new UnknownTableException(name));
     }
 

@@ -29,7 +29,15 @@ public class LanceStore implements AutoCloseable {
     private final IndexPolicy indexPolicy;
     private final long cacheLimitBytes;
     private final Map<String, LanceTable> tables = new ConcurrentHashMap<>();
+    private final Map<String, String> broken = new ConcurrentHashMap<>();
     private boolean closed;
+    /** A commit writes at least a data file and a manifest: a store that cannot take this much cannot take a commit. */
+    private static final int PROBE_BYTES = 64 * 1024;
+
+    static {
+        // once per JVM, before this JVM extracts its own copies
+        NativeLeftovers.removeStale();
+    }
 
     @Inject
     public LanceStore(BridgeConfig config) {
@@ -101,6 +109,16 @@ public class LanceStore implements AutoCloseable {
         });
     }
 
+    /** Records that {@code name} could not be opened: it is out of service, the other tables are not. */
+    public void markBroken(String name, String reason) {
+        broken.put(name, reason);
+    }
+
+    /** Why {@code name} could not be opened at start-up; empty when it is open or was never tried. */
+    public Optional<String> broken(String name) {
+        return Optional.ofNullable(broken.get(name));
+    }
+
     /** The model and dimension the vectors of the stored table {@code name} are from; empty when there is no such table yet. */
     public Optional<StoredEmbedding> storedEmbedding(String name) {
         Path path = root.resolve(name + ".lance");
@@ -112,7 +130,7 @@ public class LanceStore implements AutoCloseable {
             org.apache.arrow.vector.types.pojo.Schema schema = dataset.getSchema();
             return Optional.of(new StoredEmbedding(SchemaEvolution.storedModel(schema).orElse(null),
                     SchemaEvolution.storedDimension(schema)));
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Lance's JNI throws IOException undeclared
             throw new StoreException("could not read table '" + name + "' at " + path + ": " + e.getMessage(), e);
         }
     }
@@ -121,9 +139,29 @@ public class LanceStore implements AutoCloseable {
         return Optional.ofNullable(tables.get(name));
     }
 
-    /** True when the store directory exists and accepts new files. */
+    /**
+     * True when the store takes writes: a small probe file can be written and synced (a full
+     * disk or a read-only directory refuses it; permissions alone would not tell a full disk).
+     */
     public boolean writable() {
-        return Files.isDirectory(root) && Files.isWritable(root);
+        Path probe = root.resolve(".write-probe");
+        try {
+            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(probe,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
+                    java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
+                channel.write(java.nio.ByteBuffer.allocate(PROBE_BYTES));
+                channel.force(false);
+            }
+            return true;
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        } finally {
+            try {
+                Files.deleteIfExists(probe);
+            } catch (java.io.IOException e) {
+                // read-only: nothing was written
+            }
+        }
     }
 
     /** Closes every table, then the session and allocator; later calls do nothing. */

@@ -208,10 +208,10 @@ public final class LanceTable implements AutoCloseable {
         try {
             if (!deletions.isEmpty()) {
                 tombstones.record(deletions);
-                latest.delete(deletions.stream()
+                latest.delete(Upserts.anyOf(deletions.stream()
                         .map(d -> "(" + TableSchema.ID + " = " + Upserts.literal(d.id()) + " AND "
                                 + TableSchema.STREAM_SEQ + " < " + d.streamSeq() + ")")
-                        .collect(Collectors.joining(" OR ")));
+                        .toList()));
             }
             long inserted = 0;
             long updated = 0;
@@ -587,7 +587,21 @@ public final class LanceTable implements AutoCloseable {
         }
     }
 
+    /**
+     * The table's consumer has acked every event at or below {@code seq}: no redelivery can bring
+     * back an event the tombstones at or below it guard against, so they are let go.
+     */
+    public synchronized void ackedThrough(long seq) {
+        tombstones.forgetThrough(seq);
+    }
+
+    /** Tombstones held in memory, and in the dataset beside the table (for tests and figures). */
+    synchronized long[] tombstoneCounts() {
+        return new long[] {tombstones.inMemory(), tombstones.stored()};
+    }
+
     private synchronized void compactAndClean(java.time.Duration retention, MaintenanceStats.Builder pass) {
+        tombstones.maintain();
         pass.fragmentsBefore = latest.getFragments().size();
         latest.compact();
         // compaction commits a version of its own: continue from the newest one

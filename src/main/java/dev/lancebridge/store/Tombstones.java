@@ -28,8 +28,15 @@ import java.util.Map;
 /**
  * Remembers deleted ids and the stream sequence of their deletion, beside the table (never in it:
  * LanceDB users must not see bridge rows). A row older than its tombstone is never written again,
- * so a replayed insert cannot resurrect a deleted row. Kept in memory, persisted in a small Lance
- * dataset under {@code <store>/_bridge/}.
+ * so a redelivered older insert cannot resurrect a deleted row. Kept in memory, persisted in a
+ * small Lance dataset under {@code <store>/_bridge/}.
+ *
+ * <p>Bounded: a tombstone is needed only while an older event of its id may still be delivered,
+ * that is until the table's consumer has acked every event up to the deletion. Once its ack floor
+ * passes a tombstone ({@link #forgetThrough}), the tombstone leaves memory at once and the dataset
+ * at the next maintenance pass ({@link #maintain}), which also compacts the dataset and drops its
+ * old versions. A full replay (a new consumer) delivers in stream order, each delete after the
+ * inserts before it, and records the tombstones again as it goes.
  */
 final class Tombstones implements AutoCloseable {
 
@@ -38,11 +45,17 @@ final class Tombstones implements AutoCloseable {
             new Field(TableSchema.STREAM_SEQ, FieldType.notNullable(new ArrowType.Int(64, true)), null)));
 
     private final BufferAllocator allocator;
+    private final Session session;
     private final Map<String, Long> deletedAt = new HashMap<>();
     private Dataset dataset;
+    /** Every event of the table at or below this stream sequence is acked. */
+    private long ackFloor;
+    /** The floor at the last {@link #maintain}: the dataset holds no tombstone at or below it. */
+    private long prunedFloor;
 
-    private Tombstones(BufferAllocator allocator, Dataset dataset) {
+    private Tombstones(BufferAllocator allocator, Session session, Dataset dataset) {
         this.allocator = allocator;
+        this.session = session;
         this.dataset = dataset;
     }
 
@@ -50,7 +63,7 @@ final class Tombstones implements AutoCloseable {
         Dataset dataset = Files.exists(path)
                 ? Dataset.open(allocator, path.toString(), new ReadOptions.Builder().setSession(session).build())
                 : Dataset.create(allocator, path.toString(), SCHEMA, new WriteParams.Builder().build());
-        Tombstones tombstones = new Tombstones(allocator, dataset);
+        Tombstones tombstones = new Tombstones(allocator, session, dataset);
         tombstones.load();
         return tombstones;
     }
@@ -98,6 +111,46 @@ final class Tombstones implements AutoCloseable {
         dataset.close();
         dataset = next;
         deletions.forEach(d -> deletedAt.merge(d.id(), d.streamSeq(), Math::max));
+    }
+
+    /** Every event at or below {@code seq} is acked: the tombstones at or below it can guard nothing any more. */
+    void forgetThrough(long seq) {
+        if (seq > ackFloor) {
+            ackFloor = seq;
+            deletedAt.values().removeIf(deleted -> deleted <= seq);
+        }
+    }
+
+    /** Tombstones in memory (for tests and figures). */
+    int inMemory() {
+        return deletedAt.size();
+    }
+
+    /** Tombstones in the dataset (for tests and figures). */
+    long stored() {
+        return dataset.countRows();
+    }
+
+    /** Removes the stored tombstones {@link #forgetThrough} let go, compacts the dataset and keeps only its latest version. */
+    void maintain() {
+        if (ackFloor > prunedFloor) {
+            dataset.delete(TableSchema.STREAM_SEQ + " <= " + ackFloor);
+            prunedFloor = ackFloor;
+            reopen();
+        }
+        dataset.compact();
+        reopen();
+        dataset.cleanupWithPolicy(org.lance.cleanup.CleanupPolicy.builder()
+                .withBeforeTimestampMillis(System.currentTimeMillis())
+                .withErrorIfTaggedOldVersions(false)
+                .build());
+    }
+
+    /** A write made a new version: continue from it. */
+    private void reopen() {
+        Dataset next = Dataset.open(allocator, dataset.uri(), new ReadOptions.Builder().setSession(session).build());
+        dataset.close();
+        dataset = next;
     }
 
     @Override

@@ -8,6 +8,8 @@ import org.lance.Dataset;
 import org.lance.merge.MergeInsertParams;
 import org.lance.merge.MergeInsertResult;
 
+import java.util.List;
+
 /**
  * The one guarded upsert every bridge dataset uses: rows match on {@code id}, a match is replaced
  * only by a newer stream sequence, so a redelivered or replayed older event changes nothing.
@@ -38,5 +40,22 @@ final class Upserts {
     /** A SQL string literal, quotes doubled. */
     static String literal(String value) {
         return "'" + value.replace("'", "''") + "'";
+    }
+
+    /**
+     * The disjunction of {@code terms}, nested as a balanced tree: a flat chain of a few hundred
+     * ORs overflows a native thread's stack while Lance plans it (the JVM dies with SIGSEGV; a
+     * batch of 500 deletes did), a balanced one is log2(n) deep.
+     */
+    static String anyOf(List<String> terms) {
+        return anyOf(terms, 0, terms.size());
+    }
+
+    private static String anyOf(List<String> terms, int from, int to) {
+        if (to - from == 1) {
+            return terms.get(from);
+        }
+        int middle = (from + to) >>> 1;
+        return "(" + anyOf(terms, from, middle) + " OR " + anyOf(terms, middle, to) + ")";
     }
 }

@@ -4,48 +4,51 @@ import dev.lancebridge.ingest.PipelineState;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** When liveness calls a pipeline wedged (the states themselves come from CommitFailureTest's real pipeline). */
+/** When liveness calls a pipeline wedged, and what the ingest group says (the states come from real pipelines in CommitFailureTest). */
 class BridgeLivenessTest {
 
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
 
-    private static PipelineState state(String stoppedBy, int inHand, Duration sinceProgress) {
-        return new PipelineState(stoppedBy == null, stoppedBy, null, null, inHand, sinceProgress);
+    private static PipelineState state(String stoppedBy, String stall, Duration stalledFor) {
+        return new PipelineState(stoppedBy == null, stoppedBy, null, null, 0, false, Duration.ZERO, Duration.ZERO, stall, stalledFor);
     }
 
     @Test
-    void progressWithinTheTimeoutIsLiveWithoutAskingTheServer() {
-        AtomicInteger asked = new AtomicInteger();
-        assertNull(BridgeLiveness.verdict(state(null, 500, Duration.ofMinutes(4)), TIMEOUT, () -> {
-            asked.incrementAndGet();
-            return 500;
-        }));
-        assertEquals(0, asked.get(), "no request to NATS while progress is recent");
+    void aStallIsReportedAtOnceButRestartsOnlyOnceItOutlastsTheTimeout() {
+        PipelineState recent = state(null, "no commit for 40 s while 12 events wait", Duration.ofMinutes(1));
+        assertNull(BridgeLiveness.verdict(recent, TIMEOUT));
+        assertEquals("stalled: no commit for 40 s while 12 events wait", IngestHealth.verdict(recent));
+        PipelineState old = state(null, "no commit for 340 s while 12 events wait", Duration.ofMinutes(6));
+        assertEquals("stalled for 360 s: no commit for 340 s while 12 events wait", BridgeLiveness.verdict(old, TIMEOUT));
     }
 
     @Test
-    void noCommitPastTheTimeoutWhileEventsWaitIsWedged() {
-        String verdict = BridgeLiveness.verdict(state(null, 500, Duration.ofMinutes(6)), TIMEOUT, () -> 1200);
-        assertTrue(verdict.startsWith("stalled: no commit for 360 s while 1200 events wait (500 in hand)"), verdict);
+    void aQuietStreamIsLiveAndConsuming() {
+        PipelineState quiet = state(null, null, Duration.ZERO);
+        assertNull(BridgeLiveness.verdict(quiet, TIMEOUT));
+        assertNull(IngestHealth.verdict(quiet));
     }
 
     @Test
-    void overdueButNothingWaitingIsLive() {
-        // e.g. the last events used up their deliveries and were dead-lettered: idle, not wedged
-        assertNull(BridgeLiveness.verdict(state(null, 0, Duration.ofHours(1)), TIMEOUT, () -> 0));
-        // NATS cannot say (unreachable): readiness reports that; a restart would not help
-        assertNull(BridgeLiveness.verdict(state(null, 0, Duration.ofHours(1)), TIMEOUT, () -> -1));
+    void natsAwayOrTheEmbedderDownIsNotWedgedButIsNotConsuming() {
+        PipelineState natsAway = new PipelineState(true, null, "java.io.IOException: no connection", null, 0, false,
+                Duration.ZERO, Duration.ofHours(1), null, Duration.ZERO);
+        assertNull(BridgeLiveness.verdict(natsAway, TIMEOUT));
+        assertEquals("fetch failing: java.io.IOException: no connection", IngestHealth.verdict(natsAway));
+        PipelineState embedderDown = new PipelineState(true, null, null, "the embedder: connection refused", 10, false,
+                Duration.ZERO, Duration.ofHours(1), null, Duration.ZERO);
+        assertNull(BridgeLiveness.verdict(embedderDown, TIMEOUT));
+        assertEquals("waiting for the embedder: connection refused", IngestHealth.verdict(embedderDown));
     }
 
     @Test
     void aFlowThatDiedIsWedgedAtOnce() {
-        String verdict = BridgeLiveness.verdict(state("java.lang.IllegalStateException: boom", 0, Duration.ZERO), TIMEOUT, () -> 0);
-        assertEquals("stopped on an unexpected error: java.lang.IllegalStateException: boom", verdict);
+        PipelineState died = state("java.lang.IllegalStateException: boom", null, Duration.ZERO);
+        assertEquals("stopped on an unexpected error: java.lang.IllegalStateException: boom", BridgeLiveness.verdict(died, TIMEOUT));
+        assertEquals("stopped on an unexpected error: java.lang.IllegalStateException: boom", IngestHealth.verdict(died));
     }
 }

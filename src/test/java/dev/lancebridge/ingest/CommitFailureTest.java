@@ -5,17 +5,18 @@ import dev.lancebridge.dev.LocalNatsServer;
 import dev.lancebridge.embed.EmbedStage;
 import dev.lancebridge.embed.Embedder;
 import dev.lancebridge.normalize.Normalizer;
+import dev.lancebridge.normalize.Row;
 import dev.lancebridge.store.LanceStore;
 import dev.lancebridge.store.LanceTable;
 import dev.lancebridge.store.StoreException;
 import dev.lancebridge.support.Events;
 import dev.lancebridge.support.IngestSettings;
+import dev.lancebridge.support.NoEmbedder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nats.NatsServerRunner;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
-import io.nats.client.PullSubscribeOptions;
 import io.nats.client.api.MessageInfo;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,9 +33,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The store failing to commit (disk full, store unwritable) is transient: the batch is naked
- * with backoff and retried, never dead-lettered early; only events that used up their
- * deliveries are dead-lettered. Real nats-server, real Lance table, a commit step that fails.
+ * The store refusing commits (disk full, store unwritable) holds the batch without using up its
+ * deliveries and dead-letters nothing; an event whose commit fails alone is dead-lettered and the
+ * rest of its batch commits; a hung writer or a client that stops reading is reported stalled.
+ * Real nats-server, real Lance table, a commit step that fails.
  */
 class CommitFailureTest {
 
@@ -51,18 +53,17 @@ class CommitFailureTest {
     private final AtomicInteger failures = new AtomicInteger();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private volatile long firstFailureAt;
+    /** What the store's write probe says: a full disk or a read-only directory refuses it. */
+    private final java.util.concurrent.atomic.AtomicBoolean storeRefuses = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile String poisonId;
     private volatile java.util.concurrent.CountDownLatch hang = new java.util.concurrent.CountDownLatch(0);
 
     @BeforeEach
     void start() throws Exception {
         server = LocalNatsServer.start(dir.resolve("nats"), null);
         nats = Nats.connect(server.getURI());
-        JetStreamManagement jsm = nats.jetStreamManagement();
-        BridgeConfig.Table declared = dev.lancebridge.support.Declared.Table.of("EVENTS", "events.>");
         BridgeConfig.Ingest ingest = IngestSettings.quick(Duration.ofSeconds(5), 3, Duration.ofMillis(400));
-        JetStreamSetup.ensureDeadLetterStream(jsm);
-        JetStreamSetup.ensureStream(jsm, declared.stream(), declared.subjects());
-        String durable = JetStreamSetup.ensureConsumer(jsm, "events", declared, ingest);
+        TableConsumer consumer = EventsConsumer.create(nats, ingest);
         store = new LanceStore(dir.resolve("store"));
         table = store.open("events", DIM, "test-model");
         TablePipeline.Committer flaky = changes -> {
@@ -70,6 +71,9 @@ class CommitFailureTest {
                 hang.await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+            if (changes.stream().anyMatch(change -> change instanceof Row row && row.id().equals(poisonId))) {
+                throw new StoreException("injected: Lance refused row " + poisonId, null);
             }
             if (failuresLeft.getAndDecrement() > 0) {
                 if (failures.incrementAndGet() == 1) {
@@ -79,8 +83,10 @@ class CommitFailureTest {
             }
             return table.commit(changes);
         };
-        pipeline = new TablePipeline("events", nats.jetStream().subscribe(null, PullSubscribeOptions.bind("EVENTS", durable)),
-                new Normalizer(DIM), new EmbedStage(new NoEmbedder()), flaky, new DeadLetters(nats.jetStream(), "events"), ingest,
+        pipeline = new TablePipeline("events", consumer,
+                () -> nats.getStatus() == Connection.Status.CONNECTED,
+                new Normalizer(DIM), new EmbedStage(new NoEmbedder(DIM)),
+                TablePipeline.Committer.of(flaky, () -> !storeRefuses.get(), seq -> { }), new DeadLetters(nats.jetStream(), "events"), ingest,
                 new PipelineMetrics(registry, "events"));
         pipeline.start();
     }
@@ -101,16 +107,43 @@ class CommitFailureTest {
     }
 
     @Test
-    void failedCommitsAreRetriedUntilTheyHoldAndNothingIsDeadLettered() throws Exception {
-        failuresLeft.set(2);
+    void aStoreThatRefusesCommitsHoldsTheBatchUsesNoDeliveryAndDeadLettersNothing() throws Exception {
+        storeRefuses.set(true);
+        failuresLeft.set(Integer.MAX_VALUE);
         publish(5);
+        await().atMost(Duration.ofSeconds(30)).until(() -> failures.get() >= 3);
+        PipelineState held = pipeline.state();
+        assertTrue(held.waitingFor().startsWith("the store: injected: no space left on device"), held.toString());
+        assertEquals(5, held.eventsInHand());
+        assertEquals(null, held.stall(), "waiting for the store is not a stall: a restart would not help");
+        assertEquals(1.0, registry.get("bridge.store.refusing.commits").gauge().value());
+        assertEquals(0, nats.jetStreamManagement().getConsumerInfo("EVENTS", "bridge-events").getRedelivered(),
+                "held under heartbeats, not naked: no delivery used up");
+
+        failuresLeft.set(0);
+        storeRefuses.set(false);
         await().atMost(Duration.ofSeconds(30)).until(() -> table.countRows(null) == 5);
-        assertEquals(2, failures.get());
         Events.awaitCaughtUp(nats.jetStreamManagement(), Duration.ofSeconds(10));
-        assertTrue(letters().isEmpty(), "a store failure is not poison");
-        assertEquals(2, registry.get("bridge.batch.failures").tag("stage", "commit").counter().count());
+        assertEquals(null, pipeline.state().waitingFor());
+        assertEquals(0.0, registry.get("bridge.store.refusing.commits").gauge().value());
+        assertTrue(letters().isEmpty(), "a store failure is not the events' fault");
+        assertEquals(0, nats.jetStreamManagement().getConsumerInfo("EVENTS", "bridge-events").getRedelivered());
+        assertTrue(registry.get("bridge.batch.failures").tag("stage", "commit").counter().count() >= 3);
         assertEquals(5, registry.get("bridge.events.committed").counter().count());
-        assertTrue(registry.get("bridge.events.redelivered").counter().count() >= 5, "the failed batches came back");
+    }
+
+    @Test
+    void theEventThatCannotBeCommittedIsDeadLetteredAloneAndTheRestOfItsBatchCommits() throws Exception {
+        poisonId = "cf-3";
+        publish(6);
+        await().atMost(Duration.ofSeconds(30)).until(() -> table.countRows(null) == 5 && letters().size() == 1);
+        MessageInfo letter = letters().get(0);
+        assertEquals("COMMIT_FAILED", letter.getHeaders().getFirst(DeadLetters.ERROR));
+        assertTrue(letter.getHeaders().getFirst(DeadLetters.ERROR_DETAIL).contains("Lance refused row cf-3"));
+        assertEquals("4", letter.getHeaders().getFirst(DeadLetters.ORIGINAL_SEQ));
+        Events.awaitCaughtUp(nats.jetStreamManagement(), Duration.ofSeconds(10));
+        assertEquals(0, nats.jetStreamManagement().getConsumerInfo("EVENTS", "bridge-events").getRedelivered());
+        assertEquals(0, table.countRows("id = 'cf-3'"));
     }
 
     @Test
@@ -122,14 +155,37 @@ class CommitFailureTest {
         assertEquals(2, pipeline.pendingAtServer(), "delivered, not acked");
         assertEquals(2.0, registry.get("bridge.events.in.hand").gauge().value());
 
+        // reported stalled within 2x ack-wait (5 s here), with the stream sequence it is stuck at
+        await().atMost(Duration.ofSeconds(10)).until(() -> pipeline.state().stall() != null);
+        assertTrue(pipeline.state().stall().startsWith("no commit for "), pipeline.state().stall());
+        assertTrue(pipeline.state().stall().contains("first unacked at stream seq 1"), pipeline.state().stall());
+        assertEquals(1.0, registry.get("bridge.consumer.stalled").gauge().value());
+
         hang.countDown();
         await().atMost(Duration.ofSeconds(30)).until(() -> table.countRows(null) == 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> pipeline.state().stall() == null);
+        assertEquals(0.0, registry.get("bridge.consumer.stalled").gauge().value());
         await().atMost(Duration.ofSeconds(5)).until(() -> pipeline.pendingAtServer() == 0);
         // idle now: nothing in hand and no failure outstanding, which counts as progress
         await().atMost(Duration.ofSeconds(5)).until(() -> pipeline.state().sinceProgress().compareTo(Duration.ofMillis(500)) < 0);
         assertEquals(0, pipeline.state().eventsInHand());
         assertEquals(null, pipeline.state().stoppedBy());
         assertEquals(null, pipeline.state().fetchError());
+    }
+
+    @Test
+    void aClientThatStopsReadingIsReportedStalledThoughItsFetchesReturnQuietly() throws Exception {
+        publish(1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> table.countRows(null) == 1);
+        // this pipeline's connection is jnats's plain socket: the header block kills its reader without a word
+        Events.publishRaw(server.getURI(), "events.js", "NATS/1.0\r\nX-Note: café\r\n\r\n", "{\"id\": \"a\", \"text\": \"x\"}");
+        try (Connection producer = Nats.connect(server.getURI())) {
+            Events.publish(producer.jetStream(), "events.cf", "{\"id\": \"behind\", \"text\": \"behind it\", \"vector\": [1, 0, 0, 0]}");
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> pipeline.state().stall() != null);
+        assertEquals(null, pipeline.state().fetchError(), "the fetches themselves say nothing");
+        assertEquals(1.0, registry.get("bridge.consumer.stalled").gauge().value());
+        assertEquals(1, table.countRows(null));
     }
 
     @Test
@@ -150,28 +206,5 @@ class CommitFailureTest {
             return List.of();
         }
         return Events.all(nats.jetStreamManagement(), JetStreamSetup.DEAD_LETTER_STREAM);
-    }
-
-    /** The events carry their vectors: the model must not be called. */
-    private static final class NoEmbedder implements Embedder {
-        @Override
-        public String model() {
-            return "test-model";
-        }
-
-        @Override
-        public int dimension() {
-            return DIM;
-        }
-
-        @Override
-        public List<float[]> embed(List<String> texts) {
-            throw new AssertionError("the embedder was called for events that carry vectors");
-        }
-
-        @Override
-        public java.util.Optional<dev.lancebridge.embed.LanceDbFunction> lancedbFunction() {
-            return java.util.Optional.empty();
-        }
     }
 }

@@ -166,6 +166,23 @@ class CrashRecoveryIT {
     }
 
     /** SIGTERM: the JVM's exit status is 143; what matters is that the pipeline drained first. */
+    @Test
+    @Order(4)
+    void killedBridgesLeaveAtMostOneCopyOfEachNativeLibrary() throws Exception {
+        Path temp = Files.createDirectories(dir.resolve("jvm-temp"));
+        Map<String, String> env = Map.of("JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + temp);
+        for (int kill = 1; kill <= 10; kill++) {
+            BridgeProcess bridge = BridgeProcess.start(server.getURI(), dir.resolve("store"), dir.resolve("kills.log"), env);
+            bridge.kill();
+        }
+        try (var entries = Files.list(temp)) {
+            Map<String, Long> copies = entries.map(path -> path.getFileName().toString().replaceAll("\\d+", "<n>"))
+                    .collect(java.util.stream.Collectors.groupingBy(name -> name, java.util.stream.Collectors.counting()));
+            assertEquals(1L, copies.get("liblance_jni<n>.so"), copies.toString());
+            copies.values().forEach(count -> assertTrue(count <= 1, "one copy of each at most: " + copies));
+        }
+    }
+
     private static void assertDrainedOnSigterm(BridgeProcess bridge) throws Exception {
         long drainedBefore = drainedLines();
         int exit = bridge.terminate();

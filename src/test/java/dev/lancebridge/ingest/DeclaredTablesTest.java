@@ -77,8 +77,8 @@ class DeclaredTablesTest {
     NatsClient nats;
     @ConfigProperty(name = "bridge.embedders.remote.base-url")
     String fakeEndpoint;
-    @TestHTTPResource(value = "/health/ready", management = true)
-    URL ready;
+    @TestHTTPResource(value = "/health/group/ingest", management = true)
+    URL ingestHealth;
 
     private long publish(String subject, String payload) {
         return Events.publish(nats.jetStream(), subject, payload);
@@ -215,6 +215,32 @@ class DeclaredTablesTest {
     }
 
     @Test
+    void aTextTheEndpointRefusesIsDeadLetteredAloneAndTheRestOfItsBatchIsStored() {
+        // batches are made deterministic by an outage: the first event is held, the next three wait in the stream
+        fakeMode("fail");
+        long good1;
+        long poison;
+        try {
+            int requests = fakeCount("requests");
+            publish("remote.a", "{\"id\": \"p-0\", \"text\": \"held by the outage\"}");
+            await().atMost(WAIT).until(() -> fakeCount("requests") > requests);
+            good1 = publish("remote.a", "{\"id\": \"p-1\", \"text\": \"a fine text\"}");
+            poison = publish("remote.a", "{\"id\": \"p-2\", \"text\": \"a poison text\"}");
+            publish("remote.a", "{\"id\": \"p-3\", \"text\": \"another fine text\"}");
+        } finally {
+            fakeMode("ok");
+        }
+        awaitRow("remote", "id = 'p-3'");
+        awaitRow("remote", "id = 'p-1'");
+        MessageInfo letter = awaitLetter("remote", poison);
+        assertEquals("EMBEDDING_FAILED", letter.getHeaders().getFirst(DeadLetters.ERROR));
+        assertTrue(letter.getHeaders().getFirst(DeadLetters.ERROR_DETAIL).contains("input rejected: a poison text"),
+                letter.getHeaders().getFirst(DeadLetters.ERROR_DETAIL));
+        assertTrue(rows("remote", "id = 'p-2'").isEmpty());
+        assertTrue(letters("remote", good1).isEmpty());
+    }
+
+    @Test
     void anEndpointAnswering5xxHoldsTheEventsAndNeverDeadLettersThem() {
         outageHoldsTheEvent("fail", "m-5xx");
     }
@@ -234,7 +260,7 @@ class DeclaredTablesTest {
             await().atMost(WAIT).until(() -> fakeCount("requests") >= requests + 6);
             assertTrue(rows("remote", "id = '" + id + "'").isEmpty());
             assertTrue(letters("remote", seq).isEmpty(), "an outage is not the event's fault");
-            given().get(ready).then().body("checks[0].data.'table.remote'", containsString("waiting for the embedder"));
+            given().get(ingestHealth).then().statusCode(503).body("checks[0].data.'table.remote'", containsString("waiting for the embedder"));
         } finally {
             fakeMode("ok");
         }

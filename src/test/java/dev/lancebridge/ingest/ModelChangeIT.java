@@ -86,8 +86,10 @@ class ModelChangeIT {
 
         try (BridgeProcess bridge = BridgeProcess.start(server.getURI(), store, log("bge"), BGE)) {
             JsonNode ready = JSON.readTree(bridge.text("/q/health/ready"));
-            assertEquals("UP", ready.get("status").asText());
-            String held = ready.get("checks").get(0).get("data").get("table.events").asText();
+            assertEquals("UP", ready.get("status").asText(), "a held table serves search");
+            assertTrue(ready.get("checks").get(0).get("data").get("table.events").asText().startsWith("serving; ingest held: "));
+            JsonNode ingest = JSON.readTree(bridge.text("/q/health/group/ingest"));
+            String held = ingest.get("checks").get(0).get("data").get("table.events").asText();
             assertTrue(held.startsWith("held: holds vectors of all-MiniLM-L6-v2 (384 dimensions) but declares bge-small-en-v1.5-q"), held);
             assertEquals("pending", bridge.get("/tables/events/reembed").get("state").asText());
 

@@ -84,16 +84,18 @@ class OperationsIT {
             awaitCaughtUp();
 
             server.close();
-            await().atMost(WAIT).until(() -> bridge.status("/q/health/ready") == 503);
-            JsonNode down = JSON.readTree(bridge.text("/q/health/ready")).get("checks").get(0).get("data");
+            await().atMost(WAIT).until(() -> bridge.status("/q/health/group/ingest") == 503);
+            JsonNode down = JSON.readTree(bridge.text("/q/health/group/ingest")).get("checks").get(0).get("data");
             assertEquals("disconnected", down.get("nats").asText());
             assertEquals(200, bridge.status("/q/health/live"), "NATS being away is not a reason to restart the bridge");
-            assertEquals(200, bridge.status("/tables/events"), "search goes on without NATS");
+            assertEquals(200, bridge.status("/q/health/ready"), "search stays in the Service without NATS");
+            assertEquals(3, bridge.post("/tables/events/search", "{\"query\": \"an event\", \"k\": 3}").get("hits").size(),
+                    "search goes on without NATS");
 
             server = LocalNatsServer.start(dir.resolve("nats"), natsPort);
-            await().atMost(WAIT).until(() -> bridge.status("/q/health/ready") == 200
+            await().atMost(WAIT).until(() -> bridge.status("/q/health/group/ingest") == 200
                     && nats.getStatus() == Connection.Status.CONNECTED && jetStreamAnswers());
-            JsonNode up = JSON.readTree(bridge.text("/q/health/ready")).get("checks").get(0).get("data");
+            JsonNode up = JSON.readTree(bridge.text("/q/health/group/ingest")).get("checks").get(0).get("data");
             assertEquals("consuming", up.get("table.events").asText());
             publish(10, 20);
             await().atMost(WAIT).until(() -> rows(bridge) == 20);

@@ -149,6 +149,36 @@ class LanceTableTest {
     }
 
     @Test
+    void tombstonesAreLetGoOnceTheAckFloorPassesThemInMemoryAtOnceOnDiskAtMaintenance() {
+        table.commit(List.of(row("kept", "still in flight", 1)));
+        // deletes of ids the table never held, as a stream of deletes for another system's rows brings them
+        long seq = 10;
+        for (int batch = 0; batch < 20; batch++) {
+            List<Deletion> deletions = new java.util.ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                deletions.add(new Deletion("never-" + seq, seq++));
+            }
+            table.commit(deletions);
+            table.ackedThrough(seq - 1);
+            assertEquals(0, table.tombstoneCounts()[0], "nothing older can come back: memory holds none");
+        }
+        table.commit(List.of(new Deletion("kept", 20_000)));
+        table.ackedThrough(19_999); // the delete of 'kept' is not acked yet: its tombstone guards a redelivered older insert
+        table.commit(List.of(row("kept", "redelivered, older than its delete", 5)));
+        assertEquals(0, table.countRows("id = 'kept'"));
+        assertEquals(1, table.tombstoneCounts()[0]);
+        assertEquals(10_001, table.tombstoneCounts()[1], "on disk until the next maintenance pass");
+
+        table.maintain(java.time.Duration.ofHours(1));
+        assertEquals(1, table.tombstoneCounts()[1], "only the one the ack floor has not passed");
+        store.close();
+        store = new LanceStore(dir);
+        table = store.open("events", DIM, "test-model");
+        table.commit(List.of(row("kept", "redelivered again", 6)));
+        assertEquals(0, table.countRows("id = 'kept'"), "the kept tombstone survives reopening");
+    }
+
+    @Test
     void idsWithQuotesAreSafe() {
         table.commit(List.of(row("it's", "quoted", 1), row("x') OR ('1'='1", "injection", 2)));
         table.commit(List.of(new Deletion("x') OR ('1'='1", 3)));

@@ -33,6 +33,36 @@ public final class Events {
         }
     }
 
+    /**
+     * Publishes with a header block jnats refuses to send (e.g. a non-ASCII value), as clients in
+     * other languages may: raw NATS protocol over a socket. Returns once the server answered a PING
+     * after it, so the stream has it.
+     */
+    public static void publishRaw(String natsUri, String subject, String headerBlock, String payload) {
+        java.net.URI uri = java.net.URI.create(natsUri);
+        try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(10_000);
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            in.readLine(); // INFO
+            byte[] headers = headerBlock.getBytes(StandardCharsets.UTF_8);
+            byte[] body = payload.getBytes(StandardCharsets.UTF_8);
+            var out = socket.getOutputStream();
+            out.write(("CONNECT {\"verbose\":false,\"headers\":true,\"protocol\":1}\r\nHPUB " + subject + " " + headers.length + " "
+                    + (headers.length + body.length) + "\r\n").getBytes(StandardCharsets.UTF_8));
+            out.write(headers);
+            out.write(body);
+            out.write("\r\nPING\r\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            for (String line = in.readLine(); !"PONG".equals(line); line = in.readLine()) {
+                if (line == null || line.startsWith("-ERR")) {
+                    throw new IllegalStateException("raw publish to " + subject + " refused: " + line);
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("raw publish to " + subject + " failed", e);
+        }
+    }
+
     /** Waits until the events table's consumer ({@code bridge-events} on EVENTS) has nothing pending and nothing unacked. */
     public static void awaitCaughtUp(JetStreamManagement jsm, java.time.Duration wait) {
         org.awaitility.Awaitility.await().atMost(wait).pollInterval(java.time.Duration.ofMillis(250)).until(() -> {

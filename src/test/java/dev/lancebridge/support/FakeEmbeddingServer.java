@@ -77,6 +77,13 @@ public class FakeEmbeddingServer implements QuarkusTestResourceLifecycleManager 
             }
         }
         JsonNode input = request.path("input");
+        for (JsonNode text : input) {
+            if (text.asText().contains("poison")) {
+                // as OpenAI answers an input it will not embed: the request's fault, not an outage
+                answer(exchange, 400, "{\"error\":{\"message\":\"input rejected: " + text.asText() + "\",\"type\":\"invalid_request_error\"}}");
+                return;
+            }
+        }
         ObjectNode response = JSON.createObjectNode().put("object", "list").put("model", request.path("model").asText());
         ArrayNode data = response.putArray("data");
         for (int i = 0; i < input.size(); i++) {

@@ -5,12 +5,12 @@ import dev.lancebridge.config.BridgeConfig;
 import java.time.Duration;
 
 /** Ingest settings for tests that build pipeline parts without Quarkus. */
-public record IngestSettings(int batchSize, Duration batchWait, int maxAckPending, Duration ackWait, int maxDeliver,
+public record IngestSettings(int batchSize, io.quarkus.runtime.configuration.MemorySize maxBatchBytes, Duration batchWait, int maxAckPending, Duration ackWait, int maxDeliver,
                              Duration retryDelay, Duration maxRetryDelay, Duration shutdownGrace) implements BridgeConfig.Ingest {
 
     /** Small batches, quick retries, and the given redelivery time and delivery bound. */
     public static IngestSettings quick(Duration ackWait, int maxDeliver, Duration maxRetryDelay) {
-        return new IngestSettings(10, Duration.ofMillis(50), 100, ackWait, maxDeliver, Duration.ofMillis(100), maxRetryDelay,
+        return new IngestSettings(10, new io.quarkus.runtime.configuration.MemorySize(java.math.BigInteger.valueOf(16L << 20)), Duration.ofMillis(50), 100, ackWait, maxDeliver, Duration.ofMillis(100), maxRetryDelay,
                 Duration.ofSeconds(10));
     }
 }
