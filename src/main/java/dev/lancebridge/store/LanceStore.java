@@ -10,8 +10,11 @@ import org.lance.Session;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -146,19 +149,18 @@ public class LanceStore implements AutoCloseable {
     public boolean writable() {
         Path probe = root.resolve(".write-probe");
         try {
-            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(probe,
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
-                    java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
-                channel.write(java.nio.ByteBuffer.allocate(PROBE_BYTES));
+            try (FileChannel channel = FileChannel.open(probe, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                channel.write(ByteBuffer.allocate(PROBE_BYTES));
                 channel.force(false);
             }
             return true;
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return false;
         } finally {
             try {
                 Files.deleteIfExists(probe);
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 // read-only: nothing was written
             }
         }
