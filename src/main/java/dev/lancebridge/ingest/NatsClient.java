@@ -52,12 +52,14 @@ public class NatsClient {
         try {
             connection = Nats.connect(options.build());
         } catch (IOException e) {
-            throw new IllegalStateException("cannot reach NATS at " + url + " (set BRIDGE_NATS_URL): " + e.getMessage(), e);
+            // the exception keeps its cause for the stack trace; the message printed first carries no credentials
+            throw new IllegalStateException("cannot reach NATS at " + Redaction.urls(url) + " (set BRIDGE_NATS_URL): "
+                    + Redaction.urls(e.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while connecting to " + url, e);
+            throw new IllegalStateException("interrupted while connecting to " + Redaction.urls(url), e);
         }
-        LOG.infof("connected to NATS at %s", url);
+        LOG.infof("connected to NATS at %s", Redaction.urls(url));
     }
 
     private void authenticate(Options.Builder options) {

@@ -41,11 +41,17 @@ public final class BridgeProcess implements AutoCloseable {
         return start(natsUrl, store, log, java.util.Map.of());
     }
 
-    /** Starts the bridge with extra environment variables and waits until it reports ready. */
-    public static BridgeProcess start(String natsUrl, Path store, Path log, java.util.Map<String, String> env) throws IOException {
+    /**
+     * The packaged bridge's command with its environment, not started: for a test that expects it
+     * to fail (it has no free ports of its own to wait on).
+     */
+    public static ProcessBuilder command(String natsUrl, Path store, Path log, java.util.Map<String, String> env) throws IOException {
+        return command(natsUrl, store, log, env, freePort(), freePort());
+    }
+
+    private static ProcessBuilder command(String natsUrl, Path store, Path log, java.util.Map<String, String> env, int port,
+                                          int managementPort) {
         String jar = System.getProperty("bridge.runner.jar", "target/quarkus-app/quarkus-run.jar");
-        int port = freePort();
-        int managementPort = freePort();
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar));
         ProcessBuilder builder = new ProcessBuilder(command)
@@ -58,6 +64,14 @@ public final class BridgeProcess implements AutoCloseable {
         // Short, so that events a killed bridge held come back quickly; heartbeats cover slow batches.
         builder.environment().put("BRIDGE_INGEST_ACK_WAIT", "5s");
         builder.environment().putAll(env);
+        return builder;
+    }
+
+    /** Starts the bridge with extra environment variables and waits until it reports ready. */
+    public static BridgeProcess start(String natsUrl, Path store, Path log, java.util.Map<String, String> env) throws IOException {
+        int port = freePort();
+        int managementPort = freePort();
+        ProcessBuilder builder = command(natsUrl, store, log, env, port, managementPort);
         BridgeProcess bridge = new BridgeProcess(builder.start(), port, managementPort);
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
             if (!bridge.process.isAlive()) {
