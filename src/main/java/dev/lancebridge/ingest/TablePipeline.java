@@ -12,7 +12,6 @@ import dev.lancebridge.normalize.Row;
 import dev.lancebridge.store.CommitStats;
 import dev.lancebridge.store.LanceTable;
 import io.nats.client.Message;
-import io.nats.client.api.ConsumerInfo;
 import io.nats.client.impl.NatsJetStreamMetaData;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -45,7 +44,7 @@ final class TablePipeline {
 
     private final String table;
     private final TableConsumer consumer;
-    private final java.util.function.BooleanSupplier connected;
+    private final ConsumerWatch watch;
     private final Normalizer normalizer;
     private final EmbedStage embedStage;
     private final Committer store;
@@ -74,9 +73,6 @@ final class TablePipeline {
     private volatile Duration retryDelay = Duration.ZERO;
     /** Last time a fetch returned events (nanoTime). */
     private volatile long receivedAt = System.nanoTime();
-    /** Why the consumer is stuck as of the last watch, or null; and since when (nanoTime). */
-    private volatile String stall;
-    private volatile long stalledAt;
     /** The highest stream sequence committed so far (for the log when JetStream cannot be asked). */
     private volatile long lastCommittedSeq;
     /** Delay before the next fetch after a failed fetch (NATS unreachable); reset by the next fetch. */
@@ -117,22 +113,19 @@ final class TablePipeline {
         }
     }
 
-    /**
-     * @param connected whether the connection {@code consumer} lives on says it is up: a consumer
-     *                  that does not answer then is stuck, while one that cannot be reached is not
-     */
+    /** @param connected whether the connection {@code consumer} lives on says it is up (see {@link ConsumerWatch}) */
     TablePipeline(String table, TableConsumer consumer, java.util.function.BooleanSupplier connected,
                   Normalizer normalizer, EmbedStage embedStage, Committer store, DeadLetters deadLetters,
                   BridgeConfig.Ingest settings, PipelineMetrics metrics) {
         this.table = table;
         this.consumer = consumer;
-        this.connected = connected;
         this.normalizer = normalizer;
         this.embedStage = embedStage;
         this.store = store;
         this.deadLetters = deadLetters;
         this.settings = settings;
         this.metrics = metrics;
+        this.watch = new ConsumerWatch(table, consumer, connected, store, settings.ackWait(), metrics, () -> lastCommittedSeq);
         this.fetchThread = Executors.newSingleThreadExecutor(named("fetch-" + table));
         this.embedThread = Executors.newSingleThreadExecutor(named("embed-" + table));
         this.writerThread = Executors.newSingleThreadExecutor(named("writer-" + table));
@@ -145,8 +138,8 @@ final class TablePipeline {
         // Keeps AckWait short (fast redelivery after a crash) without redelivering slow batches.
         long every = Math.max(100, settings.ackWait().toMillis() / 3);
         heartbeat.scheduleAtFixedRate(this::markInProgress, every, every, TimeUnit.MILLISECONDS);
-        long watchEvery = Math.max(500, settings.ackWait().toMillis() / 2);
-        heartbeat.scheduleWithFixedDelay(this::watch, watchEvery, watchEvery, TimeUnit.MILLISECONDS);
+        long watchEvery = watch.period().toMillis();
+        heartbeat.scheduleWithFixedDelay(() -> watch.check(state()), watchEvery, watchEvery, TimeUnit.MILLISECONDS);
         flow = Multi.createBy().repeating().uni(this::fetch).until(batch -> batch == STOP)
                 .filter(batch -> !batch.isEmpty())
                 .onItem().transformToUniAndConcatenate(this::embed)
@@ -194,45 +187,10 @@ final class TablePipeline {
     /** What health checks read: whether it runs, what it holds, and how long since it last made progress. */
     PipelineState state() {
         long now = System.nanoTime();
-        String stalled = stall;
         String waitingFor = storeError != null ? "the store: " + storeError
                 : embedError != null ? "the embedder: " + embedError : null;
         return new PipelineState(running, stoppedBy, fetchError, waitingFor, eventsInHand(), !retryDelay.isZero(),
-                Duration.ofNanos(now - progressAt), Duration.ofNanos(now - receivedAt), stalled,
-                stalled == null ? Duration.ZERO : Duration.ofNanos(now - stalledAt));
-    }
-
-    /**
-     * Asks JetStream what the consumer holds and compares it with what the pipeline saw
-     * ({@link Stall}); says so once when it becomes stuck and once when it flows again.
-     */
-    private void watch() {
-        String verdict;
-        long firstUnacked = -1;
-        try {
-            ConsumerInfo info = consumer.info();
-            firstUnacked = info.getAckFloor() == null ? 1 : info.getAckFloor().getStreamSequence() + 1;
-            Stall.Held held = new Stall.Held(info.getNumPending(), info.getNumAckPending(), firstUnacked);
-            store.ackedThrough(firstUnacked - 1);
-            metrics.held(held);
-            verdict = Stall.verdict(state(), settings.ackWait(), held);
-        } catch (Exception e) {
-            // NATS being away is reported by the fetch; a connection that says it is up and does not answer is stuck
-            if (!connected.getAsBoolean()) {
-                return;
-            }
-            verdict = "JetStream does not answer on a connection that reports itself connected: " + e;
-        }
-        String consumerName = consumer.name();
-        if (verdict != null && stall == null) {
-            stalledAt = System.nanoTime();
-            LOG.errorf("table %s: consumer %s is stalled at stream seq %s: %s", table, consumerName, firstUnacked < 0
-                    ? "(unknown; the last committed is " + lastCommittedSeq + ")" : Long.toString(firstUnacked), verdict);
-        } else if (verdict == null && stall != null) {
-            LOG.infof("table %s: consumer %s flows again", table, consumerName);
-        }
-        stall = verdict;
-        metrics.stalled(verdict != null);
+                Duration.ofNanos(now - progressAt), Duration.ofNanos(now - receivedAt), watch.stall(), watch.stalledFor());
     }
 
     private int eventsInHand() {
