@@ -110,6 +110,56 @@ class KubernetesManifestsIT {
     }
 
     @Test
+    void theContainerIsHardened() {
+        StatefulSet set = (StatefulSet) objects.get("StatefulSet/lance-event-bridge");
+        var pod = set.getSpec().getTemplate().getSpec().getSecurityContext();
+        assertTrue(pod.getRunAsNonRoot());
+        assertEquals("RuntimeDefault", pod.getSeccompProfile().getType());
+        Container container = set.getSpec().getTemplate().getSpec().getContainers().get(0);
+        var own = container.getSecurityContext();
+        assertFalse(own.getAllowPrivilegeEscalation());
+        assertTrue(own.getReadOnlyRootFilesystem());
+        assertEquals(List.of("ALL"), own.getCapabilities().getDrop());
+        assertTrue(own.getCapabilities().getAdd() == null || own.getCapabilities().getAdd().isEmpty());
+        // with a read-only root, every path the bridge writes is a volume
+        Set<String> writable = container.getVolumeMounts().stream().map(m -> m.getMountPath()).collect(Collectors.toSet());
+        assertEquals(Set.of(environment().get("BRIDGE_STORE_PATH"), "/tmp"), writable);
+    }
+
+    @Test
+    void theApiKeyComesFromASecretThatMustExist() {
+        Container container = ((StatefulSet) objects.get("StatefulSet/lance-event-bridge")).getSpec().getTemplate().getSpec()
+                .getContainers().get(0);
+        var key = container.getEnv().stream().filter(e -> e.getName().equals("BRIDGE_API_KEY")).findFirst()
+                .orElseThrow(() -> new AssertionError("BRIDGE_API_KEY is not wired"));
+        var secret = key.getValueFrom().getSecretKeyRef();
+        assertEquals("lance-event-bridge-api", secret.getName());
+        assertTrue(secret.getOptional() == null || !secret.getOptional(), "no Secret, no start: the API is never open by accident");
+        assertFalse(objects.containsKey("Secret/lance-event-bridge-api"), "the key is created out of band, never committed");
+    }
+
+    @Test
+    void theNetworkPolicyOpensTheApiToTheNamespaceAndManagementToMonitoring() {
+        var policy = (io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy) objects.get("NetworkPolicy/lance-event-bridge");
+        assertNotNull(policy, "kubernetes/networkpolicy.yaml");
+        StatefulSet set = (StatefulSet) objects.get("StatefulSet/lance-event-bridge");
+        assertTrue(set.getSpec().getTemplate().getMetadata().getLabels().entrySet()
+                .containsAll(policy.getSpec().getPodSelector().getMatchLabels().entrySet()), "the policy selects the bridge's pods");
+        assertEquals(List.of("Ingress"), policy.getSpec().getPolicyTypes());
+        Map<String, String> fromByPort = new HashMap<>();
+        policy.getSpec().getIngress().forEach(rule -> rule.getPorts().forEach(port -> {
+            var peer = rule.getFrom().get(0);
+            fromByPort.put(port.getPort().getStrVal(), peer.getNamespaceSelector() != null
+                    ? "namespace " + peer.getNamespaceSelector().getMatchLabels().get("kubernetes.io/metadata.name")
+                    : peer.getPodSelector().getMatchLabels() == null || peer.getPodSelector().getMatchLabels().isEmpty()
+                    ? "this namespace" : "some pods");
+        }));
+        assertEquals(Map.of("http", "this namespace", "management", "namespace monitoring"), fromByPort);
+        Map<String, Integer> ports = ports(set.getSpec().getTemplate().getSpec().getContainers().get(0));
+        assertTrue(ports.keySet().containsAll(fromByPort.keySet()), "the policy names the container's ports");
+    }
+
+    @Test
     void theServiceReachesTheNamedPortsOfThePods() {
         Service service = (Service) objects.get("Service/lance-event-bridge");
         StatefulSet set = (StatefulSet) objects.get("StatefulSet/lance-event-bridge");
@@ -158,6 +208,7 @@ class KubernetesManifestsIT {
             assertEquals(ports(ourContainer).get("management"), portNumber(their, theirContainer), kind);
         }
         assertEquals(refs(ourContainer), refs(theirContainer));
+        assertEquals(secretKeys(ourContainer), secretKeys(theirContainer), "variables from Secret keys");
         assertEquals(containerEnvironment(ours), containerEnvironment(theirs), "the container's own variables");
         assertEquals(ours.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds(),
                 theirs.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds());
@@ -203,12 +254,20 @@ class KubernetesManifestsIT {
         env.put("BRIDGE_STORE_PATH", dir.resolve("store").toString());
         env.put("BRIDGE_NATS_USER", "bridge");
         env.put("BRIDGE_NATS_PASSWORD", "s3cret");
+        env.put("BRIDGE_API_KEY", "k8s-it-key-7f3a9c1e5b2d4086"); // what the Secret holds
+        // a home the bridge must not write to: with a read-only root filesystem it could not
+        Path home = Files.createDirectories(dir.resolve("home"));
+        env.put("JAVA_TOOL_OPTIONS", "-Duser.home=" + home);
         try (BridgeProcess bridge = BridgeProcess.start(server.getURI(), dir.resolve("store"), Path.of("target", "kubernetes-it-bridge.log"), env)) {
             for (String path : PROBES.values()) {
                 assertEquals(200, bridge.status(path), path);
             }
             assertEquals(200, bridge.status("/q/metrics"));
-            assertEquals(200, bridge.status("/tables/events"));
+            assertEquals(401, bridge.status("/tables/events"));
+            assertEquals(200, bridge.exchange("GET", "/tables/events", null, Map.of("x-api-key", env.get("BRIDGE_API_KEY"))).status());
+            try (var written = Files.list(home)) {
+                assertEquals(List.of(), written.toList(), "the bridge wrote outside the store and /tmp");
+            }
         } finally {
             server.close();
             TestFiles.deleteRecursively(dir);
@@ -229,11 +288,20 @@ class KubernetesManifestsIT {
         return env;
     }
 
-    /** The variables set on the container itself (not from the ConfigMap or Secret). */
+    /** The variables set on the container itself with a value (not from the ConfigMap or a Secret). */
     private static Map<String, String> containerEnvironment(StatefulSet set) {
         Map<String, String> env = new HashMap<>();
-        set.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().forEach(e -> env.put(e.getName(), e.getValue()));
+        set.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream().filter(e -> e.getValueFrom() == null)
+                .forEach(e -> env.put(e.getName(), e.getValue()));
         return env;
+    }
+
+    /** Variables taken from one key of a Secret: name to "secret/key". */
+    private static Map<String, String> secretKeys(Container container) {
+        Map<String, String> refs = new HashMap<>();
+        container.getEnv().stream().filter(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null)
+                .forEach(e -> refs.put(e.getName(), e.getValueFrom().getSecretKeyRef().getName() + "/" + e.getValueFrom().getSecretKeyRef().getKey()));
+        return refs;
     }
 
     /** Environment variable names of every {@code bridge.*} key, a map key ({@code tables.<name>}) matching any name. */

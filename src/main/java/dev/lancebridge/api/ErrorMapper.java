@@ -26,6 +26,12 @@ public class ErrorMapper {
         return error(Response.Status.BAD_REQUEST, "invalid search", e.getMessage());
     }
 
+    /** A key whose role does not reach the route (a read key on maintenance, re-embed or tags). */
+    @ServerExceptionMapper
+    public Response forbidden(io.quarkus.security.ForbiddenException e) {
+        return error(Response.Status.FORBIDDEN, "forbidden", "this route needs an API key with role 'admin'");
+    }
+
     @ServerExceptionMapper
     public Response reembedRefused(dev.lancebridge.ingest.ReembedRefusedException e) {
         return error(Response.Status.CONFLICT, "re-embed refused", e.getMessage());

@@ -4,7 +4,9 @@ import dev.lancebridge.search.SearchMetrics;
 import dev.lancebridge.search.SearchRequest;
 import dev.lancebridge.search.SearchService;
 import dev.lancebridge.search.TableInfo;
+import dev.lancebridge.api.auth.ApiKeys;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
 import org.eclipse.microprofile.graphql.Description;
 import org.eclipse.microprofile.graphql.GraphQLApi;
 import org.eclipse.microprofile.graphql.Name;
@@ -15,6 +17,7 @@ import java.util.List;
 /** GraphQL at {@code /graphql}: the REST model under the same names, the same searches, the same hits. */
 @GraphQLApi
 @Blocking
+@RolesAllowed(ApiKeys.READ)
 public class TablesGraphQlApi {
 
     private final SearchService search;

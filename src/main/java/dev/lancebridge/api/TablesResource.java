@@ -13,7 +13,10 @@ import dev.lancebridge.search.TableInfo;
 import dev.lancebridge.store.MaintenanceStats;
 import dev.lancebridge.store.TagInfo;
 import dev.lancebridge.store.VersionInfo;
+import dev.lancebridge.api.auth.ApiKeys;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -38,6 +41,7 @@ import java.util.List;
  */
 @Path("/tables")
 @Blocking
+@RolesAllowed(ApiKeys.READ)
 public class TablesResource {
 
     private static final Logger LOG = Logger.getLogger(TablesResource.class);
@@ -69,6 +73,7 @@ public class TablesResource {
 
     @POST
     @Path("/{table}/maintenance")
+    @RolesAllowed(ApiKeys.ADMIN)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Compact, clean up old versions, build or optimise indexes now; answers what was done")
     public MaintenanceStats maintain(@PathParam("table") String table) {
@@ -93,6 +98,7 @@ public class TablesResource {
 
     @POST
     @Path("/{table}/tags")
+    @RolesAllowed(ApiKeys.ADMIN)
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Name a version ({\"name\", \"version\"}; the latest when version is absent)")
@@ -100,8 +106,20 @@ public class TablesResource {
         return Response.status(Response.Status.CREATED).entity(search.tag(table, request)).build();
     }
 
+    @DELETE
+    @Path("/{table}/tags/{name}")
+    @RolesAllowed(ApiKeys.ADMIN)
+    @Operation(summary = "Remove a tag: its version is no longer pinned, and cleanup releases it once it is older than the retention")
+    public Response untag(@PathParam("table") String table, @PathParam("name") String name) {
+        if (!search.untag(table, name)) {
+            throw new NotFoundException("table '" + table + "' has no tag '" + name + "'");
+        }
+        return Response.noContent().build();
+    }
+
     @POST
     @Path("/{table}/reembed")
+    @RolesAllowed(ApiKeys.ADMIN)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Rebuild a held table's vectors with its declared embedder, in the background (202; 409 if not held)")
     public Response reembed(@PathParam("table") String table) {

@@ -33,6 +33,8 @@ public interface BridgeConfig {
 
     Search search();
 
+    Api api();
+
     Health health();
 
     Dev dev();
@@ -225,6 +227,34 @@ public interface BridgeConfig {
         /** Index candidates per hit re-ranked by exact distance (0: none, distances stay approximate). */
         @WithDefault("2")
         int refine();
+    }
+
+    /**
+     * Who may call the API ({@code /tables}, {@code /graphql}). With no key configured the API is
+     * open to anyone who reaches it (and a production start says so in a WARN line).
+     */
+    interface Api {
+        /** {@code BRIDGE_API_KEY}: one key with full access (the {@code admin} role); the simplest form. */
+        Optional<String> key();
+
+        /** Named keys, each with its role: {@code bridge.api.keys.<name>.key} and {@code .role}. */
+        Map<String, NamedKey> keys();
+    }
+
+    /** One API key and what it may do. */
+    interface NamedKey {
+        /** The key, as clients send it in {@code x-api-key} or {@code Authorization: Bearer}. */
+        String key();
+
+        /** {@code read}: describe, search, export, versions, tags, GraphQL; {@code admin}: also maintenance, re-embed, tag create/delete. */
+        @WithDefault("read")
+        ApiRole role();
+    }
+
+    /** What an API key may do; {@code admin} includes {@code read}. */
+    enum ApiRole {
+        READ,
+        ADMIN
     }
 
     interface Health {

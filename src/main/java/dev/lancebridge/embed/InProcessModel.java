@@ -44,7 +44,23 @@ public enum InProcessModel {
     }
 
     EmbeddingModel load(ExecutorService threads) {
+        unpackNativeLibrariesToTemp();
         return load.apply(threads);
+    }
+
+    /**
+     * DJL (the tokenizer) unpacks its library into {@code ~/.djl.ai} and JNA, which it uses, makes
+     * {@code ~/.cache/JNA}, unless told otherwise. Under a read-only root filesystem only the temp
+     * directory and the store are written, so both go beside the other native libraries.
+     */
+    private static void unpackNativeLibrariesToTemp() {
+        String temp = System.getProperty("java.io.tmpdir");
+        if (System.getenv("DJL_CACHE_DIR") == null && System.getProperty("DJL_CACHE_DIR") == null) {
+            System.setProperty("DJL_CACHE_DIR", java.nio.file.Path.of(temp, "djl").toString());
+        }
+        if (System.getProperty("jna.tmpdir") == null) {
+            System.setProperty("jna.tmpdir", java.nio.file.Path.of(temp, "jna").toString());
+        }
     }
 
     /** The model of a name ({@code all-MiniLM-L6-v2}, {@code bge-small-en-v1.5-q}), or an error listing them. */

@@ -240,6 +240,11 @@ public class SearchService {
         return read(() -> table(name).tag(request.name(), version));
     }
 
+    /** Removes a tag; false when the table has none of that name. */
+    public boolean untag(String name, String tag) {
+        return table(name).untag(tag);
+    }
+
     /** The query vector: the given one (checked) or the embedding of {@code query} by the table's own embedder. */
     private float[] vector(String table, LanceTable.Snapshot stored, SearchRequest request, String query) {
         int dimension = stored.dimension();

@@ -713,6 +713,15 @@ public final class LanceTable implements AutoCloseable {
         return new TagInfo(name, target);
     }
 
+    /** Removes tag {@code name}, so that cleanup may release its version; false when there is no such tag. */
+    public synchronized boolean untag(String name) {
+        if (tags().stream().noneMatch(tag -> tag.name().equals(name))) {
+            return false;
+        }
+        latest.tags().delete(name);
+        return true;
+    }
+
     /** Every tag, by name. */
     public List<TagInfo> tags() {
         try (Dataset dataset = openLatest()) {

@@ -35,6 +35,7 @@ class SecretsInLogsIT {
             String connected = Files.readString(log);
             assertTrue(connected.contains("connected to NATS at nats://bridge:***@127.0.0.1:" + server.getPort()), connected);
             assertFalse(connected.contains(SECRET), "the password is in the log");
+            assertTrue(connected.contains("The API is open"), "no key configured: a production start says so");
 
             // NATS unreachable: the start-up failure names the URL, without its password
             server.close();

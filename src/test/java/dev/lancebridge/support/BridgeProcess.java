@@ -149,6 +149,37 @@ public final class BridgeProcess implements AutoCloseable {
         return connection;
     }
 
+    /** A status with its headers and body as text. */
+    public record Exchange(int status, java.util.Map<String, List<String>> headers, String body) {
+        public String header(String name) {
+            return headers.entrySet().stream().filter(e -> name.equalsIgnoreCase(e.getKey())).findFirst()
+                    .map(e -> e.getValue().get(0)).orElse(null);
+        }
+    }
+
+    /** A request with extra headers (an API key, an Accept type), answered whatever its status; the body is read whole. */
+    public Exchange exchange(String method, String path, String body, java.util.Map<String, String> headers) throws IOException {
+        HttpURLConnection connection = (HttpURLConnection) new URL(url(path)).openConnection();
+        connection.setRequestMethod(method);
+        connection.setConnectTimeout(5_000);
+        connection.setReadTimeout(120_000);
+        headers.forEach(connection::setRequestProperty);
+        if (body != null) {
+            connection.setDoOutput(true);
+            if (connection.getRequestProperty("Content-Type") == null) {
+                connection.setRequestProperty("Content-Type", "application/json");
+            }
+            try (OutputStream out = connection.getOutputStream()) {
+                out.write(body.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        int status = connection.getResponseCode();
+        try (InputStream answer = status >= 400 ? connection.getErrorStream() : connection.getInputStream()) {
+            String text = answer == null ? "" : new String(answer.readAllBytes(), StandardCharsets.UTF_8);
+            return new Exchange(status, connection.getHeaderFields(), text);
+        }
+    }
+
     /** The body, whatever the status. */
     private static InputStream answer(HttpURLConnection connection) throws IOException {
         InputStream error = connection.getResponseCode() >= 400 ? connection.getErrorStream() : null;
