@@ -50,6 +50,22 @@ public class ErrorMapper {
                 .header("Retry-After", "5").build();
     }
 
+    /** Every search (or export) slot is taken: the caller should come back shortly, nothing waits in a queue. */
+    @ServerExceptionMapper
+    public Response full(org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException e) {
+        return Response.fromResponse(error(Response.Status.TOO_MANY_REQUESTS, "too many requests",
+                "every slot for this kind of request is taken (bridge.search.max-concurrent, max-concurrent-exports): retry shortly"))
+                .header("Retry-After", "1").build();
+    }
+
+    /** A search that ran past bridge.search.timeout. */
+    @ServerExceptionMapper
+    public Response timedOut(org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException e) {
+        return Response.fromResponse(error(Response.Status.SERVICE_UNAVAILABLE, "search timed out",
+                "the search took longer than bridge.search.timeout; narrow it (k, filter, nprobes, ef) or retry later"))
+                .header("Retry-After", "5").build();
+    }
+
     /** A body that is not valid JSON or does not fit the request's shape (a string for {@code k}, a null in a vector). */
     @ServerExceptionMapper
     public Response unreadableBody(JsonProcessingException e) {
@@ -81,6 +97,11 @@ public class ErrorMapper {
     public Response web(WebApplicationException e) {
         if (e.getCause() instanceof JsonProcessingException unreadable) {
             return unreadableBody(unreadable); // the JSON reader wraps syntax errors
+        }
+        // a streamed answer that could not start (its slots all taken) fails while the body is written: Quarkus
+        // wraps it in a 500, but nothing was sent yet, so it is answered like any other refusal
+        if (e.getCause() instanceof org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException refused) {
+            return full(refused);
         }
         Response.StatusType status = e.getResponse().getStatusInfo();
         return error(status, status.getReasonPhrase().toLowerCase(), e.getMessage());

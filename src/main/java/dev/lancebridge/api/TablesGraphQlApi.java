@@ -22,10 +22,12 @@ public class TablesGraphQlApi {
 
     private final SearchService search;
     private final SearchMetrics metrics;
+    private final RequestedHits requested;
 
-    public TablesGraphQlApi(SearchService search, SearchMetrics metrics) {
+    public TablesGraphQlApi(SearchService search, SearchMetrics metrics, RequestedHits requested) {
         this.search = search;
         this.metrics = metrics;
+        this.requested = requested;
     }
 
     @Query("tables")
@@ -45,6 +47,8 @@ public class TablesGraphQlApi {
     public List<Hit> search(@Name("table") String table, @Name("query") String query, @Name("vector") float[] vector,
                             @Name("k") Integer k, @Name("filter") String filter, @Name("columns") List<String> columns,
                             @Name("mode") String mode, @Name("version") Long version, @Name("tag") String tag) {
+        // one request may hold many aliased searches: together they stay within bridge.search.limits.max-total-k
+        search.checkTotalK(requested.add(k == null ? SearchService.DEFAULT_K : Math.max(k, 0)));
         SearchRequest request = new SearchRequest(query, vector, k, filter, columns, null, mode, version, tag, null, null, null, null);
         return metrics.timed(table, "graphql", request, () -> search.search(table, request)).hits().stream().map(Hit::of).toList();
     }

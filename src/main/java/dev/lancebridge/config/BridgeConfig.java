@@ -227,6 +227,60 @@ public interface BridgeConfig {
         /** Index candidates per hit re-ranked by exact distance (0: none, distances stay approximate). */
         @WithDefault("2")
         int refine();
+
+        /** What one request may cost: every limit answers a clear 400 when exceeded. */
+        Limits limits();
+
+        /**
+         * Searches (JSON, GraphQL, Arrow) run at once; one more is answered 429 with
+         * {@code Retry-After} at once instead of waiting. They share Lance's CPU threads with ingest,
+         * so this is what keeps a flood of searches from starving it.
+         */
+        @WithDefault("4")
+        int maxConcurrent();
+
+        /** Row exports ({@code GET /tables/{t}/rows}) streaming at once; one more is answered 429. */
+        @WithDefault("2")
+        int maxConcurrentExports();
+
+        /**
+         * Longest a search may take. Checked between its stages (embedding the query, the vector and
+         * full-text halves of a hybrid search, each batch read); a stage under way finishes first,
+         * and its slot is held until it does. Exceeded: 503 with {@code Retry-After}.
+         */
+        @WithDefault("30s")
+        Duration timeout();
+    }
+
+    /** The most one request may ask for. */
+    interface Limits {
+        /** Characters of a text query (longer ones are refused, not silently truncated). */
+        @WithDefault("4096")
+        int maxQueryLength();
+
+        /** Characters of a filter (SQL predicate). */
+        @WithDefault("4096")
+        int maxFilterLength();
+
+        /** Columns a search or export may name. */
+        @WithDefault("256")
+        int maxColumns();
+
+        /** Largest {@code nprobes} a search may ask for. */
+        @WithDefault("1000")
+        int maxNprobes();
+
+        /** Largest {@code ef} a search may ask for. */
+        @WithDefault("2000")
+        int maxEf();
+
+        /** Largest {@code refine} a search may ask for. */
+        @WithDefault("20")
+        int maxRefine();
+
+        /** Hits one GraphQL request may ask for in total, over all its (aliased) searches. */
+        @WithDefault("2000")
+        int maxTotalK();
     }
 
     /**

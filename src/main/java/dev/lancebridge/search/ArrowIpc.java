@@ -37,6 +37,7 @@ public final class ArrowIpc {
             try (ArrowStreamWriter writer = new ArrowStreamWriter(view, null, Channels.newChannel(out))) {
                 writer.start();
                 while (reader.loadNextBatch()) {
+                    Admission.checkNotTimedOut();
                     view.setRowCount(scanned.getRowCount());
                     writer.writeBatch();
                 }

@@ -29,7 +29,7 @@ import java.util.Map;
 @ApplicationScoped
 public class SearchService {
 
-    static final int DEFAULT_K = 10;
+    public static final int DEFAULT_K = 10;
     /** Reciprocal rank fusion constant (the usual 60): damps the weight of the very top ranks. */
     static final int RRF_K = 60;
     public static final String RELEVANCE = "_relevance_score";
@@ -38,12 +38,16 @@ public class SearchService {
     private final LanceStore store;
     private final Embedders embedders;
     private final Maintenance maintenance;
+    private final Admission admission;
+    private final RequestLimits limits;
 
-    public SearchService(BridgeConfig config, LanceStore store, Embedders embedders, Maintenance maintenance) {
+    public SearchService(BridgeConfig config, LanceStore store, Embedders embedders, Maintenance maintenance, Admission admission) {
         this.config = config;
         this.store = store;
         this.embedders = embedders;
         this.maintenance = maintenance;
+        this.admission = admission;
+        this.limits = new RequestLimits(config.search().limits());
     }
 
     public TableInfo describe(String name) {
@@ -70,13 +74,18 @@ public class SearchService {
         return table(name).versions();
     }
 
+    /** A search, answered as hits; in one of the search slots, within the search timeout. */
     public SearchResult search(String name, SearchRequest request) {
         LanceTable table = table(name);
-        Plan plan = plan(table, request);
-        if (plan.mode == SearchMode.HYBRID) {
-            return hybrid(table, plan);
-        }
-        return run(table, plan);
+        return admission.search(() -> {
+            Plan plan = plan(table, request);
+            return plan.mode == SearchMode.HYBRID ? hybrid(table, plan) : run(table, plan);
+        });
+    }
+
+    /** Checks a GraphQL request's searches together ask for no more hits than the limit: {@code total} includes the next. */
+    public void checkTotalK(long total) {
+        limits.checkTotalK(total);
     }
 
     /** A vector or full-text plan, run and read into hits. */
@@ -91,21 +100,23 @@ public class SearchService {
      */
     public StreamedAnswer searchArrow(String name, SearchRequest request) {
         LanceTable table = table(name);
-        Plan plan = plan(table, request);
+        Plan plan = admission.search(() -> plan(table, request)); // embedding the query is part of the cost
         if (plan.mode == SearchMode.HYBRID) {
-            SearchResult result = hybrid(table, plan);
+            SearchResult result = admission.search(() -> hybrid(table, plan));
             return out -> table.asArrow(result.hits(), plan.columns, List.of(LanceTable.DISTANCE, LanceTable.SCORE, RELEVANCE),
                     result.version(), (reader, version) -> {
                         ArrowIpc.write(reader, ArrowIpc.metadata(result.mode(), version), out);
                         return null;
                     });
         }
-        return stream(table, plan.scan(), plan.mode.wire(), true);
+        StreamedAnswer answer = stream(table, plan.scan(), plan.mode.wire(), true);
+        return out -> admission.searchStream(() -> answer.writeTo(out)); // the nearest rows are found as the stream is read
     }
 
     /** Rows for export, streamed from the scanner: JSON {@code {"version", "rows"}} or Arrow IPC. */
     public StreamedAnswer rows(String name, RowsRequest request, boolean arrow) {
         LanceTable table = table(name);
+        limits.check(request);
         long limit = request.limit() == null ? Long.MAX_VALUE : request.limit();
         long offset = request.offset() == null ? 0 : request.offset();
         if (limit < 0 || offset < 0) {
@@ -113,7 +124,8 @@ public class SearchService {
         }
         ScanRequest scan = new ScanRequest(null, null, limit, offset, blankToNull(request.filter()),
                 columns(table, request.columns()), true, version(table, request.version(), request.tag()), null, null, null, false);
-        return stream(table, scan, "rows", arrow);
+        StreamedAnswer answer = stream(table, scan, "rows", arrow);
+        return out -> admission.export(() -> answer.writeTo(out));
     }
 
     private StreamedAnswer stream(LanceTable table, ScanRequest scan, String mode, boolean arrow) {
@@ -141,6 +153,7 @@ public class SearchService {
     private SearchResult hybrid(LanceTable table, Plan plan) {
         int candidates = Math.max(plan.k * 2, 20);
         SearchResult byVector = run(table, plan.with(SearchMode.VECTOR, candidates));
+        Admission.checkNotTimedOut();
         // the same version for both halves, even if a commit lands in between
         SearchResult byText = run(table, plan.with(SearchMode.FULLTEXT, candidates).at(byVector.version()));
         Map<String, Map<String, Object>> fused = new LinkedHashMap<>();
@@ -173,6 +186,7 @@ public class SearchService {
         if (request == null) {
             throw new InvalidSearchException("a search needs a JSON body with 'query' or 'vector'");
         }
+        limits.check(request);
         SearchMode mode = SearchMode.parse(request.mode());
         int k = request.k() == null ? DEFAULT_K : request.k();
         if (k < 1 || k > config.search().maxK()) {
@@ -258,7 +272,9 @@ public class SearchService {
                         + config.tables().get(table).embedder() + "'), so it cannot embed a text query: search it with"
                         + " 'vector' (" + dimension + " numbers) or with mode 'fulltext'");
             }
-            return embedder.embed(List.of(query)).get(0);
+            float[] embedded = embedder.embed(List.of(query)).get(0);
+            Admission.checkNotTimedOut();
+            return embedded;
         }
         if (request.vector() == null) {
             throw new InvalidSearchException("a search needs 'query' (text) or 'vector' (" + dimension + " numbers)");
