@@ -64,6 +64,27 @@ public interface BridgeConfig {
 
         /** Token for token authentication. */
         Optional<String> token();
+
+        /** An NKey seed file (the {@code SU...} seed of a user NKey) for NKey authentication, e.g. mounted from a Secret. */
+        Optional<Path> nkey();
+
+        /** TLS to the server beyond the JVM's default trust: a private CA, a client certificate. */
+        NatsTls tls();
+    }
+
+    /**
+     * PEM files, e.g. mounted from a Secret. Any of them turns TLS on (as does a {@code tls://}
+     * URL); a server that does not offer TLS is then refused.
+     */
+    interface NatsTls {
+        /** The CA certificate(s) the server's certificate must chain to (instead of the JVM's trust store). */
+        Optional<Path> ca();
+
+        /** The client certificate (chain) for servers that verify clients ({@code verify: true}); with {@link #key()}. */
+        Optional<Path> cert();
+
+        /** The client certificate's private key (PKCS#8 or PKCS#1). */
+        Optional<Path> key();
     }
 
     interface Store {

@@ -9,6 +9,9 @@ final class LoggingErrorListener implements ErrorListener {
 
     private static final Logger LOG = Logger.getLogger(LoggingErrorListener.class);
 
+    /** The newest exception: jnats reports why a connection attempt failed (a TLS handshake) only here. */
+    private volatile Exception last;
+
     @Override
     public void errorOccurred(Connection conn, String error) {
         LOG.warnf("NATS error: %s", error);
@@ -16,6 +19,11 @@ final class LoggingErrorListener implements ErrorListener {
 
     @Override
     public void exceptionOccurred(Connection conn, Exception exp) {
+        last = exp;
         LOG.warnf("NATS exception: %s", exp.toString());
+    }
+
+    Exception last() {
+        return last;
     }
 }

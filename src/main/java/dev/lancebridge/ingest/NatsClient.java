@@ -9,6 +9,7 @@ import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.quarkus.runtime.LaunchMode;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -27,11 +28,13 @@ public class NatsClient {
     private static final Logger LOG = Logger.getLogger(NatsClient.class);
 
     private final BridgeConfig config;
+    private final Vertx vertx;
     private Connection connection;
     private NatsServerRunner devServer;
 
-    public NatsClient(BridgeConfig config) {
+    public NatsClient(BridgeConfig config, Vertx vertx) {
         this.config = config;
+        this.vertx = vertx;
     }
 
     synchronized void connect() {
@@ -39,6 +42,7 @@ public class NatsClient {
             return;
         }
         String url = config.nats().url().orElseGet(this::defaultUrl);
+        LoggingErrorListener errors = new LoggingErrorListener();
         Options.Builder options = Options.builder()
                 .server(url)
                 .connectionName("lance-event-bridge")
@@ -46,20 +50,33 @@ public class NatsClient {
                 .connectionTimeout(config.nats().connectTimeout())
                 // a header block jnats cannot parse would silently kill the connection's reader
                 .dataPortType(GuardedDataPort.class.getName())
-                .errorListener(new LoggingErrorListener())
+                .errorListener(errors)
                 .connectionListener((conn, event) -> LOG.infof("NATS connection: %s", event));
         authenticate(options);
+        NatsTls.context(config.nats().tls(), vertx).ifPresent(options::sslContext);
         try {
             connection = Nats.connect(options.build());
         } catch (IOException e) {
             // the exception keeps its cause for the stack trace; the message printed first carries no credentials
             throw new IllegalStateException("cannot reach NATS at " + Redaction.urls(url) + " (set BRIDGE_NATS_URL): "
-                    + Redaction.urls(e.getMessage()));
+                    + Redaction.urls(e.getMessage()) + tlsHint(errors.last()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while connecting to " + Redaction.urls(url), e);
         }
         LOG.infof("connected to NATS at %s", Redaction.urls(url));
+    }
+
+    /** What a failed TLS handshake means for the settings, since jnats's own message names neither. */
+    private static String tlsHint(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof javax.net.ssl.SSLException tls) {
+                return "; TLS handshake failed (" + tls.getMessage() + "): check that the server's certificate chains to"
+                        + " bridge.nats.tls.ca (else the JVM's trust store) and, if the server verifies clients, that"
+                        + " bridge.nats.tls.cert and .key hold a certificate its CA signed";
+            }
+        }
+        return "";
     }
 
     private void authenticate(Options.Builder options) {
@@ -75,6 +92,18 @@ public class NatsClient {
         }
         nats.user().ifPresent(user -> options.userInfo(user, nats.password().get()));
         nats.token().ifPresent(token -> options.token(token.toCharArray()));
+        nats.nkey().ifPresent(file -> {
+            String seed;
+            try {
+                seed = java.nio.file.Files.readString(file).trim();
+            } catch (IOException e) {
+                throw new IllegalStateException("bridge.nats.nkey: cannot read " + file);
+            }
+            if (!seed.startsWith("SU")) {
+                throw new IllegalStateException("bridge.nats.nkey: " + file + " does not hold a user NKey seed (one that starts with SU)");
+            }
+            options.authHandler(Nats.staticCredentials(null, seed.toCharArray()));
+        });
     }
 
     private String defaultUrl() {
