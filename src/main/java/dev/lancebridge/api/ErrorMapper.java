@@ -66,6 +66,12 @@ public class ErrorMapper {
                 .header("Retry-After", "5").build();
     }
 
+    /** The embedding endpoint refused the query text itself (its 4xx): the caller's to change, not an outage. */
+    @ServerExceptionMapper
+    public Response embeddingRefused(dev.lancebridge.embed.EmbeddingException e) {
+        return error(Response.Status.BAD_REQUEST, "query not embedded", e.getMessage());
+    }
+
     /** A body that is not valid JSON or does not fit the request's shape (a string for {@code k}, a null in a vector). */
     @ServerExceptionMapper
     public Response unreadableBody(JsonProcessingException e) {
@@ -114,6 +120,8 @@ public class ErrorMapper {
     }
 
     private static Response error(Response.StatusType status, String error, Object detail) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(new ApiError(error, detail)).build();
+        // details may repeat another system's error text (an embedding endpoint's), credentials and all
+        Object shown = detail instanceof String text ? dev.lancebridge.config.Redaction.secrets(text) : detail;
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(new ApiError(error, shown)).build();
     }
 }

@@ -57,7 +57,8 @@ final class RemoteEmbedder implements Embedder {
         try {
             vectors = LangChainModels.embedAll(client, texts);
         } catch (RuntimeException e) {
-            String problem = "embedder '" + name + "' (" + model + "): " + e.getClass().getSimpleName() + ": " + e.getMessage();
+            String problem = "embedder '" + name + "' (" + model + "): " + e.getClass().getSimpleName() + ": "
+                    + dev.lancebridge.config.Redaction.secrets(e.getMessage()); // endpoints may echo the key
             throw unavailable(e) ? new EmbedderUnavailableException(problem, e) : new EmbeddingException(problem, e);
         }
         if (vectors.size() != texts.size()) {

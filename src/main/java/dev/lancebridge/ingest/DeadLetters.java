@@ -1,5 +1,6 @@
 package dev.lancebridge.ingest;
 
+import dev.lancebridge.config.Redaction;
 import dev.lancebridge.normalize.Rejection;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
@@ -94,9 +95,9 @@ final class DeadLetters {
         jetStream.publish(letter, PublishOptions.builder().messageId("dlq:" + original.stream() + ":" + original.seq()).build());
     }
 
-    /** Header values cannot hold line breaks. */
+    /** Header values cannot hold line breaks, nor a letter's reader the credentials an endpoint's error repeated. */
     private static String singleLine(String text) {
-        String flat = text == null ? "" : text.replaceAll("[\\r\\n]+", " ");
+        String flat = text == null ? "" : Redaction.secrets(text).replaceAll("[\\r\\n]+", " ");
         return flat.length() > 1000 ? flat.substring(0, 1000) + "…" : flat;
     }
 }

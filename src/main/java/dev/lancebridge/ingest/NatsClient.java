@@ -1,6 +1,7 @@
 package dev.lancebridge.ingest;
 
 import dev.lancebridge.config.BridgeConfig;
+import dev.lancebridge.config.Redaction;
 import dev.lancebridge.dev.LocalNatsServer;
 import io.nats.NatsServerRunner;
 import io.nats.client.Connection;
@@ -58,13 +59,13 @@ public class NatsClient {
             connection = Nats.connect(options.build());
         } catch (IOException e) {
             // the exception keeps its cause for the stack trace; the message printed first carries no credentials
-            throw new IllegalStateException("cannot reach NATS at " + Redaction.urls(url) + " (set BRIDGE_NATS_URL): "
-                    + Redaction.urls(e.getMessage()) + tlsHint(errors.last()));
+            throw new IllegalStateException("cannot reach NATS at " + Redaction.secrets(url) + " (set BRIDGE_NATS_URL): "
+                    + Redaction.secrets(e.getMessage()) + tlsHint(errors.last()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while connecting to " + Redaction.urls(url), e);
+            throw new IllegalStateException("interrupted while connecting to " + Redaction.secrets(url), e);
         }
-        LOG.infof("connected to NATS at %s", Redaction.urls(url));
+        LOG.infof("connected to NATS at %s", Redaction.secrets(url));
     }
 
     /** What a failed TLS handshake means for the settings, since jnats's own message names neither. */

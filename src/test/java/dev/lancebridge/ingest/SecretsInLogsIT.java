@@ -16,7 +16,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A password planted in BRIDGE_NATS_URL never reaches the log: not when connected, not when NATS cannot be reached. */
+/**
+ * Planted secrets never leave the bridge: a password in BRIDGE_NATS_URL stays out of the log, when
+ * connected and when NATS cannot be reached; an embedding endpoint's API key that the endpoint
+ * repeats in its error text stays out of the log, the dead letter and the HTTP answer.
+ */
 class SecretsInLogsIT {
 
     private static final String SECRET = "planted-s3cret-9f2c";
@@ -50,5 +54,51 @@ class SecretsInLogsIT {
             server.close();
             TestFiles.deleteRecursively(dir);
         }
+    }
+
+    @Test
+    void anEmbeddingEndpointThatRepeatsTheKeyLeaksItNowhere() throws Exception {
+        String apiKey = "sk-planted-embedder-key-5e8a1c";
+        Path dir = Files.createTempDirectory("bridge-secrets-embedder-it");
+        NatsServerRunner server = LocalNatsServer.start(dir.resolve("nats"), null);
+        dev.lancebridge.support.FakeEmbeddingServer endpoint = new dev.lancebridge.support.FakeEmbeddingServer();
+        String endpointUrl = endpoint.start().get("bridge.embedders.remote.base-url");
+        Path log = Path.of("target", "secrets-embedder-it-bridge.log");
+        Files.deleteIfExists(log);
+        try (BridgeProcess bridge = BridgeProcess.start(server.getURI(), dir.resolve("store"), log, java.util.Map.of(
+                "BRIDGE_EMBEDDERS_REMOTE_PROVIDER", "openai", "BRIDGE_EMBEDDERS_REMOTE_BASE_URL", endpointUrl,
+                "BRIDGE_EMBEDDERS_REMOTE_MODEL", "fake-embed", "BRIDGE_EMBEDDERS_REMOTE_API_KEY", apiKey,
+                "BRIDGE_EMBEDDERS_REMOTE_DIMENSION", String.valueOf(dev.lancebridge.support.FakeEmbeddingServer.DIMENSION),
+                "BRIDGE_TABLES_EVENTS_EMBEDDER", "remote"));
+             io.nats.client.Connection nats = io.nats.client.Nats.connect(server.getURI())) {
+            // in one batch with events that embed, so that the poison one is isolated and dead-lettered with the endpoint's text
+            var js = nats.jetStream();
+            var acks = java.util.List.of(
+                    js.publishAsync("events.secret", "{\"id\": \"g-1\", \"text\": \"a fine text\"}".getBytes()),
+                    js.publishAsync("events.secret", "{\"id\": \"p-1\", \"text\": \"a poison text\"}".getBytes()),
+                    js.publishAsync("events.secret", "{\"id\": \"g-2\", \"text\": \"another fine text\"}".getBytes()));
+            for (var ack : acks) {
+                ack.get(10, TimeUnit.SECONDS);
+            }
+            var jsm = nats.jetStreamManagement();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                    .until(() -> jsm.getStreamInfo("BRIDGE_DLQ").getStreamState().getMsgCount() == 1);
+            var letter = jsm.getLastMessage("BRIDGE_DLQ", "bridge.dlq.events");
+            String detail = letter.getHeaders().getFirst(DeadLetters.ERROR_DETAIL);
+            assertTrue(detail.contains("input rejected: a poison text (request sent with Bearer ***)"), detail);
+            letter.getHeaders().entrySet().forEach(header -> assertFalse(header.getValue().toString().contains("planted"), header.toString()));
+
+            var answer = bridge.exchange("POST", "/tables/events/search", "{\"query\": \"poison\"}", java.util.Map.of());
+            assertEquals(400, answer.status(), answer.body());
+            assertTrue(answer.body().contains("query not embedded") && answer.body().contains("Bearer ***"), answer.body());
+            assertFalse(answer.body().contains("planted"), answer.body());
+        } finally {
+            endpoint.stop();
+            server.close();
+            TestFiles.deleteRecursively(dir);
+        }
+        String written = Files.readString(log);
+        assertTrue(written.contains("input rejected: a poison text"), "the failure is logged");
+        assertFalse(written.contains("planted-embedder-key"), "the endpoint's API key is in the log");
     }
 }

@@ -80,7 +80,11 @@ public class FakeEmbeddingServer implements QuarkusTestResourceLifecycleManager 
         for (JsonNode text : input) {
             if (text.asText().contains("poison")) {
                 // as OpenAI answers an input it will not embed: the request's fault, not an outage
-                answer(exchange, 400, "{\"error\":{\"message\":\"input rejected: " + text.asText() + "\",\"type\":\"invalid_request_error\"}}");
+                // and, as some endpoints do, repeating the credentials it was sent
+                String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+                answer(exchange, 400, "{\"error\":{\"message\":\"input rejected: " + text.asText()
+                        + (authorization == null ? "" : " (request sent with " + authorization + ")")
+                        + "\",\"type\":\"invalid_request_error\"}}");
                 return;
             }
         }
