@@ -73,12 +73,17 @@ public final class BridgeProcess implements AutoCloseable {
         int managementPort = freePort();
         ProcessBuilder builder = command(natsUrl, store, log, env, port, managementPort);
         BridgeProcess bridge = new BridgeProcess(builder.start(), port, managementPort);
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            if (!bridge.process.isAlive()) {
-                throw new IllegalStateException("the bridge exited with " + bridge.process.exitValue() + "; see " + log);
-            }
-            return bridge.status("/q/health/ready") == 200;
-        });
+        try {
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                if (!bridge.process.isAlive()) {
+                    throw new IllegalStateException("the bridge exited with " + bridge.process.exitValue() + "; see " + log);
+                }
+                return bridge.status("/q/health/ready") == 200;
+            });
+        } catch (RuntimeException | Error notReady) {
+            bridge.process.destroyForcibly(); // never left running behind a failed test
+            throw notReady;
+        }
         return bridge;
     }
 
