@@ -66,7 +66,20 @@ class RequestCostTest {
         given().contentType(ContentType.JSON).body(Map.of("query", many)).post("/graphql").then()
                 .body("errors[0].message", containsString("complexity"))
                 .body("data", equalTo(null));
+        String deep = "{ __schema { types { fields { type { ofType { ofType { ofType { ofType { name } } } } } } } } }";
+        given().contentType(ContentType.JSON).body(Map.of("query", deep)).post("/graphql").then()
+                .body("errors[0].message", containsString("depth"))
+                .body("data", equalTo(null));
         given().contentType(ContentType.JSON).body(Map.of("query", "{ tables { name } }")).post("/graphql").then()
                 .statusCode(200).body("data.tables", notNullValue());
+    }
+
+    @Test
+    void aSearchPastItsTimeIs503WithRetryAfter() {
+        jakarta.ws.rs.core.Response answer = new ErrorMapper().timedOut(
+                new org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException("timed out"));
+        org.junit.jupiter.api.Assertions.assertEquals(503, answer.getStatus());
+        org.junit.jupiter.api.Assertions.assertEquals("5", answer.getHeaderString("Retry-After"));
+        org.junit.jupiter.api.Assertions.assertEquals("search timed out", ((ApiError) answer.getEntity()).error());
     }
 }
