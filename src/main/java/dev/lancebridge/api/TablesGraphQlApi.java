@@ -4,7 +4,6 @@ import dev.lancebridge.search.SearchMetrics;
 import dev.lancebridge.search.SearchRequest;
 import dev.lancebridge.search.SearchService;
 import dev.lancebridge.search.TableInfo;
-import dev.lancebridge.api.auth.ApiKeys;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
 import org.eclipse.microprofile.graphql.Description;

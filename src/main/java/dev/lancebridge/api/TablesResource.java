@@ -13,7 +13,6 @@ import dev.lancebridge.search.TableInfo;
 import dev.lancebridge.store.MaintenanceStats;
 import dev.lancebridge.store.TagInfo;
 import dev.lancebridge.store.VersionInfo;
-import dev.lancebridge.api.auth.ApiKeys;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DELETE;

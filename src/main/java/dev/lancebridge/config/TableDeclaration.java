@@ -1,7 +1,6 @@
 package dev.lancebridge.config;
 
 import com.fasterxml.jackson.core.JsonPointer;
-import dev.lancebridge.store.TableSchema;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -22,7 +21,8 @@ public record TableDeclaration(String name, String stream, List<String> subjects
     /** Column names that work in a SQL filter without quoting. */
     private static final Pattern COLUMN_NAME = Pattern.compile("[a-z_][a-z0-9_]*");
 
-    public static TableDeclaration of(String name, BridgeConfig.Table table) {
+    /** @param builtIn the columns every table has (the store's), which a declared column may not be named */
+    public static TableDeclaration of(String name, BridgeConfig.Table table, java.util.Collection<String> builtIn) {
         String key = "bridge.tables." + name + ".";
         if (!COLUMN_NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("bridge.tables." + name + ": a table name is lower-case letters, digits"
@@ -42,9 +42,9 @@ public record TableDeclaration(String name, String stream, List<String> subjects
                 throw new IllegalArgumentException(columnKey + ": a column name is lower-case letters, digits and '_',"
                         + " starting with a letter or '_' (so that filters need no quotes)");
             }
-            if (TableSchema.BUILT_IN_COLUMNS.contains(column)) {
+            if (builtIn.contains(column)) {
                 throw new IllegalArgumentException(columnKey + ": '" + column + "' is a column every table has already "
-                        + TableSchema.BUILT_IN_COLUMNS + "; choose another name");
+                        + builtIn + "; choose another name");
             }
             BridgeConfig.Column declared = entry.getValue();
             ColumnType type = parse(columnKey + ".type", declared.type(), ColumnType::parse);

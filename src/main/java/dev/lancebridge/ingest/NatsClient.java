@@ -2,40 +2,37 @@ package dev.lancebridge.ingest;
 
 import dev.lancebridge.config.BridgeConfig;
 import dev.lancebridge.config.Redaction;
-import dev.lancebridge.dev.LocalNatsServer;
-import io.nats.NatsServerRunner;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
 import io.nats.client.Options;
-import io.quarkus.runtime.LaunchMode;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.nio.file.Path;
 
 /**
- * The bridge's one NATS connection (reconnecting forever). In dev mode, with no URL configured,
- * it first starts a local nats-server whose JetStream store lives under {@code target/}.
+ * The bridge's one NATS connection (reconnecting forever). With no URL configured it connects to
+ * a {@link LocalNatsUrl} when there is one (dev mode's local nats-server), else to the default port.
  */
 @ApplicationScoped
 public class NatsClient {
 
     public static final String DEFAULT_URL = "nats://127.0.0.1:4222";
-    private static final String DEV_PORT_PROPERTY = "lance-bridge.dev-nats-port";
     private static final Logger LOG = Logger.getLogger(NatsClient.class);
 
     private final BridgeConfig config;
     private final Vertx vertx;
+    private final Instance<LocalNatsUrl> localServer;
     private Connection connection;
-    private NatsServerRunner devServer;
 
-    public NatsClient(BridgeConfig config, Vertx vertx) {
+    public NatsClient(BridgeConfig config, Vertx vertx, Instance<LocalNatsUrl> localServer) {
         this.config = config;
         this.vertx = vertx;
+        this.localServer = localServer;
     }
 
     synchronized void connect() {
@@ -107,30 +104,9 @@ public class NatsClient {
         });
     }
 
+    /** Where NATS is when {@code bridge.nats.url} is unset: a local server in dev mode, else the default port here. */
     private String defaultUrl() {
-        if (LaunchMode.current() != LaunchMode.DEVELOPMENT) {
-            return DEFAULT_URL;
-        }
-        // a live reload restarts the application, not the JVM: a system property keeps the port
-        Integer port = Integer.getInteger(DEV_PORT_PROPERTY, config.dev().natsPort());
-        if (!free(port)) {
-            LOG.infof("dev mode: port %d is taken (another nats-server?); the bridge's own starts on a free port", port);
-            port = null;
-        }
-        devServer = LocalNatsServer.start(Path.of("target", "dev-nats"), port);
-        System.setProperty(DEV_PORT_PROPERTY, Integer.toString(devServer.getPort()));
-        LOG.infof("dev mode: started a local nats-server at %s (JetStream store in target/dev-nats)", devServer.getURI());
-        return devServer.getURI();
-    }
-
-    private static boolean free(int port) {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new java.net.InetSocketAddress("127.0.0.1", port));
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        return localServer.isResolvable() ? localServer.get().url() : DEFAULT_URL;
     }
 
     public Connection connection() {
@@ -173,14 +149,6 @@ public class NatsClient {
             LOG.warnf("NATS connection did not close cleanly: %s", e.getMessage());
         } finally {
             connection = null;
-        }
-        if (devServer != null) {
-            try {
-                devServer.close();
-            } catch (Exception e) {
-                LOG.warnf("dev nats-server did not stop cleanly: %s", e.getMessage());
-            }
-            devServer = null;
         }
     }
 

@@ -70,7 +70,7 @@ public class Pipelines {
         // every declaration and embedder is checked before anything connects or writes
         embedders.validate();
         config.tables().forEach((name, table) -> {
-            TableDeclaration declaration = TableDeclaration.of(name, table);
+            TableDeclaration declaration = TableDeclaration.of(name, table, dev.lancebridge.store.TableSchema.BUILT_IN_COLUMNS);
             declarations.put(name, declaration);
             try {
                 declaredEmbedders.put(name, embedders.get(declaration.embedder()));

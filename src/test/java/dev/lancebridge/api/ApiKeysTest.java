@@ -1,6 +1,5 @@
 package dev.lancebridge.api;
 
-import dev.lancebridge.api.auth.ApiKeys;
 import dev.lancebridge.config.BridgeConfig.ApiRole;
 import org.junit.jupiter.api.Test;
 

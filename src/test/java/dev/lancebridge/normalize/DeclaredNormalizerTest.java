@@ -31,7 +31,7 @@ class DeclaredNormalizerTest {
                     "paid", Declared.Column.of("boolean"),
                     "shipped_at", Declared.Column.of("timestamp"),
                     "tags", Declared.Column.of("list<string>"),
-                    "extra", Declared.Column.of("json"))));
+                    "extra", Declared.Column.of("json"))), dev.lancebridge.store.TableSchema.BUILT_IN_COLUMNS);
 
     private final Normalizer normalizer = new Normalizer(ORDERS, 3, null);
 

@@ -30,7 +30,7 @@ class DeclaredTableTest {
     Path dir;
 
     private static List<ColumnDeclaration> columns(Map<String, dev.lancebridge.config.BridgeConfig.Column> declared) {
-        return TableDeclaration.of("orders", Declared.Table.of("SHOP", "shop.>").withColumns(declared)).columns();
+        return TableDeclaration.of("orders", Declared.Table.of("SHOP", "shop.>").withColumns(declared), dev.lancebridge.store.TableSchema.BUILT_IN_COLUMNS).columns();
     }
 
     private static final List<ColumnDeclaration> ALL_TYPES = columns(Map.of(

@@ -1,4 +1,4 @@
-package dev.lancebridge.api.auth;
+package dev.lancebridge.api;
 
 import dev.lancebridge.config.BridgeConfig;
 import io.quarkus.runtime.LaunchMode;

@@ -1,4 +1,4 @@
-package dev.lancebridge.api.auth;
+package dev.lancebridge.api;
 
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
