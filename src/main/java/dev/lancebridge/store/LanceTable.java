@@ -531,12 +531,10 @@ public final class LanceTable implements AutoCloseable {
         return columns;
     }
 
-    /** Lance reports a bad filter as a runtime error: tell it apart from I/O trouble (a 400, not a 500). */
+    /** A request the caller must fix (a 400) apart from I/O trouble (a 500), as {@link LanceFailure} tells them. */
     private RuntimeException classify(Exception e, ScanRequest request) {
         String message = String.valueOf(e.getMessage());
-        String lower = message.toLowerCase();
-        boolean userError = e instanceof IllegalArgumentException || lower.contains("sql") || lower.contains("parse") || lower.contains("schema error")
-                || lower.contains("no field") || lower.contains("invalid user input");
+        boolean userError = LanceFailure.of(e) == LanceFailure.INVALID_REQUEST;
         if (userError && request.filter() != null) {
             return new IllegalArgumentException("invalid filter '" + request.filter() + "': " + message, e);
         }
@@ -626,7 +624,7 @@ public final class LanceTable implements AutoCloseable {
                 pass.indexesOptimized.addAll(TableIndexes.optimize(dataset));
                 break;
             } catch (RuntimeException e) {
-                if (attempt == 3 || !String.valueOf(e.getMessage()).toLowerCase().contains("conflict")) {
+                if (attempt == 3 || LanceFailure.of(e) != LanceFailure.COMMIT_CONFLICT) {
                     throw e;
                 }
             }
