@@ -122,8 +122,8 @@ public class SearchService {
         if (limit < 0 || offset < 0) {
             throw new InvalidSearchException("'limit' and 'offset' must not be negative");
         }
-        ScanRequest scan = new ScanRequest(null, null, limit, offset, blankToNull(request.filter()),
-                columns(table, request.columns()), true, version(table, request.version(), request.tag()), null, null, null, false);
+        ScanRequest scan = ScanRequest.rows(blankToNull(request.filter()), columns(table, request.columns())).paged(limit, offset)
+                .atVersion(version(table, request.version(), request.tag()));
         StreamedAnswer answer = stream(table, scan, "rows", arrow);
         return out -> admission.export(() -> answer.writeTo(out));
     }
@@ -321,8 +321,9 @@ public class SearchService {
                         boolean exact) {
 
         ScanRequest scan() {
-            return new ScanRequest(mode == SearchMode.FULLTEXT ? null : vector, mode == SearchMode.FULLTEXT ? text : null,
-                    k, 0, filter, columns, prefilter, version, nprobes, ef, refine, exact);
+            ScanRequest search = mode == SearchMode.FULLTEXT ? ScanRequest.fullText(text, k, filter, columns)
+                    : ScanRequest.nearest(vector, k, filter, columns);
+            return search.withPrefilter(prefilter).atVersion(version).tuned(nprobes, ef, refine, exact);
         }
 
         Plan with(SearchMode other, int candidates) {

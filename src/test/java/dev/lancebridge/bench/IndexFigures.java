@@ -108,6 +108,6 @@ final class IndexFigures {
 
     /** A k=10 search with the bridge's query defaults (bridge.search.nprobes, .ef, .refine): brute force when {@code exact}. */
     static ScanRequest search(float[] query, List<String> columns, boolean exact) {
-        return new ScanRequest(query, null, 10, 0, null, columns, true, null, 20, 100, 2, exact);
+        return ScanRequest.nearest(query, 10, null, columns).tuned(20, 100, 2, exact);
     }
 }

@@ -222,8 +222,7 @@ final class SearchFigures {
         start = System.nanoTime();
         try (LanceStore reader = new LanceStore(store)) {
             LanceTable table = reader.open("events", 384, InProcessEmbedder.MODEL);
-            inProcessRows = table.scan(new ScanRequest(null, null, Long.MAX_VALUE, 0, null,
-                    List.of("text", "vector", "subject", "stream_seq"), true, null, null, null, null, false), (arrow, version) -> {
+            inProcessRows = table.scan(ScanRequest.rows(null, List.of("text", "vector", "subject", "stream_seq")), (arrow, version) -> {
                         long rows = 0;
                         while (arrow.loadNextBatch()) {
                             rows += arrow.getVectorSchemaRoot().getRowCount();

@@ -73,8 +73,7 @@ class DeclaredTableTest {
     }
 
     private static ScanRequest scan(String filter) {
-        return new ScanRequest(null, null, 100, 0, filter, List.of("cents", "extra", "paid", "quantity", "shipped_at", "sku",
-                "tags", "total"), true, null, null, null, null, false);
+        return ScanRequest.rows(filter, List.of("cents", "extra", "paid", "quantity", "shipped_at", "sku", "tags", "total")).paged(100, 0);
     }
 
     private static List<String> ids(LanceTable table, String filter) {
@@ -109,7 +108,7 @@ class DeclaredTableTest {
             LanceTable table = store.open("orders", new TableLayout(total, DIM, "m1", MINILM));
             table.commit(List.of(new Row("new", "new order", Row.hash("new order"), new float[] {0, 1, 0, 0}, "m1", "s", 2, 0,
                     new Object[] {7.5})));
-            ScanRequest scan = new ScanRequest(null, null, 10, 0, null, List.of("total"), true, null, null, null, null, false);
+            ScanRequest scan = ScanRequest.rows(null, List.of("total")).paged(10, 0);
             Map<String, Object> byId = new java.util.TreeMap<>();
             table.rows(scan).forEach(row -> byId.put((String) row.get("id"), row.get("total")));
             assertEquals(Arrays.asList(7.5, null), Arrays.asList(byId.get("new"), byId.get("old")));
@@ -200,17 +199,15 @@ class DeclaredTableTest {
             assertEquals(600, table.countRows(null));
             assertEquals(8, table.dimension());
             assertEquals("m2", table.model());
-            Map<String, Object> row = table.rows(new ScanRequest(null, null, 1, 0, "id = 'o-42'", List.of("text", "total",
-                    "embedding_model", "embedding_dim", "text_hash", "stream_seq"), true, null, null, null, null, false)).get(0);
+            Map<String, Object> row = table.rows(ScanRequest.rows("id = 'o-42'", List.of("text", "total",
+                    "embedding_model", "embedding_dim", "text_hash", "stream_seq")).paged(1, 0)).get(0);
             assertEquals(List.of("kettle number 42", 42.0, "m2", 8, Row.hash("kettle number 42"), 43L),
                     List.of(row.get("text"), row.get("total"), row.get("embedding_model"), row.get("embedding_dim"),
                             row.get("text_hash"), row.get("stream_seq")));
             assertEquals("o-42", table.nearest(eight("kettle number 42".length()), 1, "id = 'o-42'", List.of()).get(0).get("id"));
             // full-text search still works on the new version, and the old version still reads its old vectors
-            assertEquals("o-7", table.rows(new ScanRequest(null, "kettle", 1000, 0, "id = 'o-7'", List.of(), true, null, null, null,
-                    null, false)).get(0).get("id"));
-            assertEquals("m1", table.rows(new ScanRequest(null, null, 1, 0, "id = 'o-1'", List.of("embedding_model"), true, before,
-                    null, null, null, false)).get(0).get("embedding_model"));
+            assertEquals("o-7", table.rows(ScanRequest.fullText("kettle", 1000, "id = 'o-7'", List.of())).get(0).get("id"));
+            assertEquals("m1", table.rows(ScanRequest.rows("id = 'o-1'", List.of("embedding_model")).paged(1, 0).atVersion(before)).get(0).get("embedding_model"));
             // new rows are written with the new layout
             table.commit(List.of(new Row("n", "new", Row.hash("new"), eight(3), "m2", "shop", 1000, 0, new Object[] {1.0})));
             assertEquals(601, table.countRows(null));

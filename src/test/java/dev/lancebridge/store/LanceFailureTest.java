@@ -62,7 +62,7 @@ class LanceFailureTest {
         assertEquals(LanceFailure.INVALID_REQUEST, LanceFailure.of(raw));
         // and the table answers it as one, naming the filter
         IllegalArgumentException answered = assertThrows(IllegalArgumentException.class, () -> table.scan(
-                new ScanRequest(null, null, 10L, 0L, "nope = 1", List.of("id"), true, null, null, null, null, false), (r, v) -> null));
+                ScanRequest.rows("nope = 1", List.of("id")), (r, v) -> null));
         assertTrue(answered.getMessage().startsWith("invalid filter 'nope = 1'"), answered.getMessage());
     }
 

@@ -224,8 +224,7 @@ class LanceTableTest {
         assertEquals("updated", only("m-4").get("text"));
         assertEquals(0, table.countRows("id = 'm-3'"));
         // the tagged version survives cleanup and still answers
-        List<Map<String, Object>> old = table.rows(new ScanRequest(null, null, 100, 0, "id = 'm-5'",
-                table.scalarColumns(), true, tagged, null, null, null, false));
+        List<Map<String, Object>> old = table.rows(ScanRequest.rows("id = 'm-5'", table.scalarColumns()).paged(100, 0).atVersion(tagged));
         assertEquals("text 5", old.get(0).get("text"));
         // writes go on after maintenance, replays stay harmless
         table.commit(List.of(row("m-30", "new", 200), row("m-4", "stale", 50)));

@@ -50,7 +50,7 @@ class MaintenanceWhileBusyTest {
                 while (writing.get()) {
                     try {
                         table.nearest(vector(random.nextInt(100_000)), 10, null, table.scalarColumns());
-                        table.rows(new ScanRequest(null, "text", 10, 0, null, List.of(), true, null, null, null, null, false));
+                        table.rows(ScanRequest.fullText("text", 10, null, List.of()));
                         searches.incrementAndGet();
                     } catch (Throwable e) {
                         failures.add(e);
@@ -118,8 +118,7 @@ class MaintenanceWhileBusyTest {
             assertTrue(indexPasses.stream().anyMatch(p -> p.indexesCreated().contains("vector_idx")), "vector index built: " + indexPasses);
 
             assertEquals(expected.size(), table.countRows(null));
-            List<Map<String, Object>> rows = table.rows(new ScanRequest(null, null, Long.MAX_VALUE, 0, null,
-                    List.of(TableSchema.TEXT), true, null, null, null, null, false));
+            List<Map<String, Object>> rows = table.rows(ScanRequest.rows(null, List.of(TableSchema.TEXT)));
             Map<String, String> actual = new HashMap<>();
             rows.forEach(row -> actual.put((String) row.get(TableSchema.ID), (String) row.get(TableSchema.TEXT)));
             assertEquals(expected, actual);

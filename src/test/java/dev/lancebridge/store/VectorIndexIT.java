@@ -137,7 +137,7 @@ class VectorIndexIT {
     }
 
     private static List<Map<String, Object>> search(float[] query, Integer refine) {
-        return table.rows(new ScanRequest(query, null, 10, 0, null, List.of(), true, null, NPROBES, EF, refine, false));
+        return table.rows(ScanRequest.nearest(query, 10, null, List.of()).tuned(NPROBES, EF, refine, false));
     }
 
     private static Set<String> names(List<IndexInfo> indexes) {
