@@ -78,12 +78,6 @@ public record TableDeclaration(String name, String stream, List<String> subjects
         return columns.stream().filter(column -> column.name().equals(name)).findFirst();
     }
 
-    /** A table with no declared columns, the default id and text fields (tests, tools). */
-    public static TableDeclaration plain(String name, String embedder) {
-        return new TableDeclaration(name, name.toUpperCase(), List.of(name + ".>"), pointer("/id"),
-                TextTemplate.parse("{text}"), Optional.empty(), embedder, List.of());
-    }
-
     private interface Parser<T> {
         T parse(String value);
     }

@@ -26,10 +26,6 @@ public final class EmbedStage {
         this(embedder, StoredVectors.NONE);
     }
 
-    public Embedder embedder() {
-        return embedder;
-    }
-
     /** The batch with vectors, and how many rows kept a stored vector. */
     public record Embedded(List<Normalized> changes, int reused, int computed) {
     }

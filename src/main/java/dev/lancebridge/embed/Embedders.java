@@ -1,5 +1,6 @@
 package dev.lancebridge.embed;
 
+import dev.lancebridge.config.DaemonThreads;
 import dev.lancebridge.config.BridgeConfig;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -178,11 +179,7 @@ public class Embedders {
 
     /** The daemon threads in-process models spread a batch over. */
     static ExecutorService threads(int count) {
-        return Executors.newFixedThreadPool(Math.max(1, count), runnable -> {
-            Thread thread = new Thread(runnable, "embedder");
-            thread.setDaemon(true);
-            return thread;
-        });
+        return Executors.newFixedThreadPool(Math.max(1, count), DaemonThreads.named("embedder"));
     }
 
     @PreDestroy

@@ -1,5 +1,6 @@
 package dev.lancebridge.ingest;
 
+import dev.lancebridge.config.DaemonThreads;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lancebridge.config.BridgeConfig;
@@ -82,11 +83,7 @@ final class Advisories {
     private final Map<String, String> tableByConsumer;
     private final BridgeConfig.Ingest settings;
     private final MeterRegistry registry;
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(runnable -> {
-        Thread named = new Thread(runnable, "advisories");
-        named.setDaemon(true);
-        return named;
-    });
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(DaemonThreads.named("advisories"));
     private volatile boolean running;
     private JetStreamSubscription subscription;
 

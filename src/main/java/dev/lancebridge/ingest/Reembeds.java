@@ -1,5 +1,6 @@
 package dev.lancebridge.ingest;
 
+import dev.lancebridge.config.DaemonThreads;
 import dev.lancebridge.embed.Embedder;
 import dev.lancebridge.embed.EmbedderUnavailableException;
 import dev.lancebridge.store.LanceStore;
@@ -34,11 +35,7 @@ public class Reembeds {
     private final Pipelines pipelines;
     private final LanceStore store;
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "reembed");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(DaemonThreads.named("reembed"));
 
     public Reembeds(Pipelines pipelines, LanceStore store) {
         this.pipelines = pipelines;

@@ -1,5 +1,6 @@
 package dev.lancebridge.ingest;
 
+import dev.lancebridge.config.DaemonThreads;
 import dev.lancebridge.config.BridgeConfig;
 import dev.lancebridge.embed.EmbedStage;
 import dev.lancebridge.embed.EmbedderUnavailableException;
@@ -126,10 +127,10 @@ final class TablePipeline {
         this.settings = settings;
         this.metrics = metrics;
         this.watch = new ConsumerWatch(table, consumer, connected, store, settings.ackWait(), metrics, () -> lastCommittedSeq);
-        this.fetchThread = Executors.newSingleThreadExecutor(named("fetch-" + table));
-        this.embedThread = Executors.newSingleThreadExecutor(named("embed-" + table));
-        this.writerThread = Executors.newSingleThreadExecutor(named("writer-" + table));
-        this.heartbeat = Executors.newSingleThreadScheduledExecutor(named("heartbeat-" + table));
+        this.fetchThread = Executors.newSingleThreadExecutor(DaemonThreads.named("fetch-" + table));
+        this.embedThread = Executors.newSingleThreadExecutor(DaemonThreads.named("embed-" + table));
+        this.writerThread = Executors.newSingleThreadExecutor(DaemonThreads.named("writer-" + table));
+        this.heartbeat = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("heartbeat-" + table));
         metrics.inHand(this::eventsInHand);
     }
 
@@ -521,13 +522,5 @@ final class TablePipeline {
         }
         return message.hasHeaders() && message.getHeaders().getFirst("Nats-Msg-Id") != null
                 ? message.getHeaders().getFirst("Nats-Msg-Id") : "-";
-    }
-
-    private static java.util.concurrent.ThreadFactory named(String name) {
-        return runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

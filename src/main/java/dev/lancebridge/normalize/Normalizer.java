@@ -60,11 +60,6 @@ public final class Normalizer {
         this.read = table.topLevelFields();
     }
 
-    /** A normalizer for a table without declared columns that computes its vectors (tests, tools). */
-    public Normalizer(int dimension) {
-        this(TableDeclaration.plain("events", "test"), dimension, null);
-    }
-
     public Normalized normalize(RawEvent event) {
         Payload payload;
         try (JsonParser parser = JSON.createParser(event.payload())) {

@@ -1,5 +1,6 @@
 package dev.lancebridge.store;
 
+import dev.lancebridge.config.DaemonThreads;
 import dev.lancebridge.config.BridgeConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -22,11 +23,7 @@ public class Maintenance {
     private final LanceStore store;
     /** When the last "cache full" warning was logged (nanoTime), 0 before the first. */
     private volatile long cacheWarnedAt;
-    private final ScheduledExecutorService schedule = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "maintenance");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService schedule = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("maintenance"));
 
     public Maintenance(BridgeConfig config, LanceStore store) {
         this.config = config;

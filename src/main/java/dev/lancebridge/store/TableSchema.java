@@ -41,11 +41,6 @@ public final class TableSchema {
     private TableSchema() {
     }
 
-    /** The schema of a table without declared columns whose vectors {@code model} makes (sentence-transformers). */
-    public static Schema of(int dimension, String model) {
-        return TableLayout.plain(dimension, model).schema();
-    }
-
     static Schema of(TableLayout layout) {
         Field item = new Field("item", FieldType.nullable(new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE)), null);
         List<Field> fields = new ArrayList<>(List.of(

@@ -1,5 +1,7 @@
 package dev.lancebridge.config;
 
+import static dev.lancebridge.store.TableSchema.BUILT_IN_COLUMNS;
+
 import dev.lancebridge.support.Declared;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,7 +23,7 @@ class TableDeclarationTest {
         TableDeclaration table = TableDeclaration.of("orders", ORDERS.withColumns(Map.of(
                 "total", Declared.Column.of("double"),
                 "tags", Declared.Column.of("List<String>"),
-                "customer", Declared.Column.of("string").at("customer/name").required())), dev.lancebridge.store.TableSchema.BUILT_IN_COLUMNS);
+                "customer", Declared.Column.of("string").at("customer/name").required())), BUILT_IN_COLUMNS);
         assertEquals(List.of("customer", "tags", "total"), table.columns().stream().map(ColumnDeclaration::name).toList());
         ColumnDeclaration customer = table.columns().get(0);
         assertEquals(ColumnType.STRING, customer.type());
@@ -34,7 +36,7 @@ class TableDeclarationTest {
     @Test
     void onlyTheFieldsTheTableReadsAreParsed() {
         TableDeclaration table = TableDeclaration.of("orders", ORDERS.withText("{title}: {body/text}").withId("/order/id")
-                .withEventTime("placed_at").withColumns(Map.of("total", Declared.Column.of("double").at("/amounts/total"))), dev.lancebridge.store.TableSchema.BUILT_IN_COLUMNS);
+                .withEventTime("placed_at").withColumns(Map.of("total", Declared.Column.of("double").at("/amounts/total"))), BUILT_IN_COLUMNS);
         assertEquals(java.util.Set.of("order", "title", "body", "placed_at", "amounts"), table.topLevelFields());
     }
 
@@ -66,15 +68,15 @@ class TableDeclarationTest {
             case "id" -> ORDERS.withId(parts[1]);
             default -> throw new IllegalArgumentException(change);
         };
-        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> TableDeclaration.of("orders", table, dev.lancebridge.store.TableSchema.BUILT_IN_COLUMNS));
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> TableDeclaration.of("orders", table, BUILT_IN_COLUMNS));
         assertTrue(error.getMessage().startsWith(message), error.getMessage());
     }
 
     @Test
     void aTableNeedsASubjectAndASqlFriendlyName() {
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> TableDeclaration.of("orders", Declared.Table.of("SHOP"), dev.lancebridge.store.TableSchema.BUILT_IN_COLUMNS))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> TableDeclaration.of("orders", Declared.Table.of("SHOP"), BUILT_IN_COLUMNS))
                 .getMessage().startsWith("bridge.tables.orders.subjects: name at least one subject"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> TableDeclaration.of("my-orders", ORDERS, dev.lancebridge.store.TableSchema.BUILT_IN_COLUMNS))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> TableDeclaration.of("my-orders", ORDERS, BUILT_IN_COLUMNS))
                 .getMessage().startsWith("bridge.tables.my-orders: a table name is lower-case"));
     }
 }

@@ -3,8 +3,6 @@ package dev.lancebridge.ingest;
 import dev.lancebridge.config.BridgeConfig;
 import dev.lancebridge.dev.LocalNatsServer;
 import dev.lancebridge.embed.EmbedStage;
-import dev.lancebridge.embed.Embedder;
-import dev.lancebridge.normalize.Normalizer;
 import dev.lancebridge.normalize.Row;
 import dev.lancebridge.store.LanceStore;
 import dev.lancebridge.store.LanceTable;
@@ -15,7 +13,6 @@ import dev.lancebridge.support.NoEmbedder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nats.NatsServerRunner;
 import io.nats.client.Connection;
-import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
 import io.nats.client.api.MessageInfo;
 import org.junit.jupiter.api.AfterEach;
@@ -85,7 +82,7 @@ class CommitFailureTest {
         };
         pipeline = new TablePipeline("events", consumer,
                 () -> nats.getStatus() == Connection.Status.CONNECTED,
-                new Normalizer(DIM), new EmbedStage(new NoEmbedder(DIM)),
+                dev.lancebridge.support.Declared.plainNormalizer(DIM), new EmbedStage(new NoEmbedder(DIM)),
                 TablePipeline.Committer.of(flaky, () -> !storeRefuses.get(), seq -> { }), new DeadLetters(nats.jetStream(), "events"), ingest,
                 new PipelineMetrics(registry, "events"));
         pipeline.start();

@@ -3,7 +3,6 @@ package dev.lancebridge.ingest;
 import dev.lancebridge.config.BridgeConfig;
 import dev.lancebridge.dev.LocalNatsServer;
 import dev.lancebridge.embed.EmbedStage;
-import dev.lancebridge.normalize.Normalizer;
 import dev.lancebridge.store.LanceStore;
 import dev.lancebridge.store.LanceTable;
 import dev.lancebridge.support.Events;
@@ -61,7 +60,7 @@ class DiskFullTest {
         store = new LanceStore(storeDir);
         table = store.open("events", DIM, NoEmbedder.MODEL);
         pipeline = new TablePipeline("events", consumer,
-                () -> nats.getStatus() == Connection.Status.CONNECTED, new Normalizer(DIM),
+                () -> nats.getStatus() == Connection.Status.CONNECTED, dev.lancebridge.support.Declared.plainNormalizer(DIM),
                 new EmbedStage(new NoEmbedder(DIM)),
                 TablePipeline.Committer.of(table::commit, store::writable, table::ackedThrough), new DeadLetters(nats.jetStream(), "events"),
                 ingest, new PipelineMetrics(new SimpleMeterRegistry(), "events"));

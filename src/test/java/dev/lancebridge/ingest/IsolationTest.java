@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Which events of a failed batch are at fault; against real pipelines: CommitFailureTest and DeclaredTablesTest. */
 class IsolationTest {
 
-    private static final Normalizer NORMALIZER = new Normalizer(2);
+    private static final Normalizer NORMALIZER = dev.lancebridge.support.Declared.plainNormalizer(2);
 
     private static List<Normalized> batch(String... texts) {
         List<Normalized> changes = new ArrayList<>();

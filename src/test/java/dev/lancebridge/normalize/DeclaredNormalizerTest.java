@@ -1,5 +1,7 @@
 package dev.lancebridge.normalize;
 
+import static dev.lancebridge.store.TableSchema.BUILT_IN_COLUMNS;
+
 import dev.lancebridge.config.TableDeclaration;
 import dev.lancebridge.support.Declared;
 import org.junit.jupiter.api.Test;
@@ -31,7 +33,7 @@ class DeclaredNormalizerTest {
                     "paid", Declared.Column.of("boolean"),
                     "shipped_at", Declared.Column.of("timestamp"),
                     "tags", Declared.Column.of("list<string>"),
-                    "extra", Declared.Column.of("json"))), dev.lancebridge.store.TableSchema.BUILT_IN_COLUMNS);
+                    "extra", Declared.Column.of("json"))), BUILT_IN_COLUMNS);
 
     private final Normalizer normalizer = new Normalizer(ORDERS, 3, null);
 

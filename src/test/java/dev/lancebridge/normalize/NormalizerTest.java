@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class NormalizerTest {
 
-    private final Normalizer normalizer = new Normalizer(3);
+    private final Normalizer normalizer = dev.lancebridge.support.Declared.plainNormalizer(3);
 
     private static RawEvent event(String payload, String msgId, String op) {
         return new RawEvent("EVENTS", 42, "events.a", 1_700_000_000_000L, msgId, op,

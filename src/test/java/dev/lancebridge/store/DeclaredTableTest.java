@@ -1,5 +1,7 @@
 package dev.lancebridge.store;
 
+import static dev.lancebridge.store.TableSchema.BUILT_IN_COLUMNS;
+
 import dev.lancebridge.config.ColumnDeclaration;
 import dev.lancebridge.config.TableDeclaration;
 import dev.lancebridge.embed.LanceDbFunction;
@@ -30,7 +32,7 @@ class DeclaredTableTest {
     Path dir;
 
     private static List<ColumnDeclaration> columns(Map<String, dev.lancebridge.config.BridgeConfig.Column> declared) {
-        return TableDeclaration.of("orders", Declared.Table.of("SHOP", "shop.>").withColumns(declared), dev.lancebridge.store.TableSchema.BUILT_IN_COLUMNS).columns();
+        return TableDeclaration.of("orders", Declared.Table.of("SHOP", "shop.>").withColumns(declared), BUILT_IN_COLUMNS).columns();
     }
 
     private static final List<ColumnDeclaration> ALL_TYPES = columns(Map.of(
@@ -207,7 +209,8 @@ class DeclaredTableTest {
             assertEquals("o-42", table.nearest(eight("kettle number 42".length()), 1, "id = 'o-42'", List.of()).get(0).get("id"));
             // full-text search still works on the new version, and the old version still reads its old vectors
             assertEquals("o-7", table.rows(ScanRequest.fullText("kettle", 1000, "id = 'o-7'", List.of())).get(0).get("id"));
-            assertEquals("m1", table.rows(ScanRequest.rows("id = 'o-1'", List.of("embedding_model")).paged(1, 0).atVersion(before)).get(0).get("embedding_model"));
+            ScanRequest before1 = ScanRequest.rows("id = 'o-1'", List.of("embedding_model")).paged(1, 0).atVersion(before);
+            assertEquals("m1", table.rows(before1).get(0).get("embedding_model"));
             // new rows are written with the new layout
             table.commit(List.of(new Row("n", "new", Row.hash("new"), eight(3), "m2", "shop", 1000, 0, new Object[] {1.0})));
             assertEquals(601, table.countRows(null));

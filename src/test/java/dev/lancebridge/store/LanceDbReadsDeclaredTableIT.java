@@ -1,5 +1,7 @@
 package dev.lancebridge.store;
 
+import static dev.lancebridge.store.TableSchema.BUILT_IN_COLUMNS;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lancebridge.config.ColumnDeclaration;
 import dev.lancebridge.config.TableDeclaration;
@@ -29,7 +31,7 @@ class LanceDbReadsDeclaredTableIT {
         Node.assumeSdk();
         List<ColumnDeclaration> columns = TableDeclaration.of("orders", Declared.Table.of("SHOP", "shop.>").withColumns(Map.of(
                 "total", Declared.Column.of("double"), "tags", Declared.Column.of("list<string>"),
-                "paid", Declared.Column.of("boolean"), "shipped_at", Declared.Column.of("timestamp"))), dev.lancebridge.store.TableSchema.BUILT_IN_COLUMNS).columns();
+                "paid", Declared.Column.of("boolean"), "shipped_at", Declared.Column.of("timestamp"))), BUILT_IN_COLUMNS).columns();
         // sorted: paid, shipped_at, tags, total
         try (LanceStore store = new LanceStore(dir.resolve("store"))) {
             LanceTable table = store.open("orders", new TableLayout(columns, 4, "bge-small-en-v1.5-q",

@@ -10,6 +10,12 @@ import java.util.Optional;
 /** Table, column and embedder declarations as configuration would give them, for tests that build a bridge by hand. */
 public final class Declared {
 
+    /** A normalizer for table events as it is by default (no declared columns, vectors computed). */
+    public static dev.lancebridge.normalize.Normalizer plainNormalizer(int dimension) {
+        return new dev.lancebridge.normalize.Normalizer(dev.lancebridge.config.TableDeclaration.of("events", Table.of("EVENTS", "events.>"),
+                dev.lancebridge.store.TableSchema.BUILT_IN_COLUMNS), dimension, null);
+    }
+
     private Declared() {
     }
 
