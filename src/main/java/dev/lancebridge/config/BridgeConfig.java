@@ -95,8 +95,8 @@ public interface BridgeConfig {
         /**
          * Native memory Lance may use to cache index pages, shared by all tables. It fills only
          * with the indexes searches use; a vector index that does not fit is re-read on every
-         * search (measured at 1M rows with 256M: 2.8 s per search, slower than brute force).
-         * Lance's own default (6 GiB) would let RSS grow far past a container limit.
+         * search, slower than brute force (figures in bench/REPORT.md). Lance's own default
+         * (6 GiB) would let RSS grow far past a container limit.
          */
         @WithDefault("1G")
         MemorySize indexCache();

@@ -84,8 +84,7 @@ public class LanceStore implements AutoCloseable {
 
     /**
      * True when the caches are (nearly) full. Then an index that does not fit is read again on
-     * every search: a 1M-row vector index (~1.7 GB cached) answered in 2.9 s with a 1 GiB cache
-     * and in 15 ms with 2 GiB.
+     * every search, which makes it slower than brute force (bench/REPORT.md, vector index).
      */
     public boolean cacheFull() {
         return cacheBytes() >= cacheLimitBytes * 0.95;

@@ -50,16 +50,16 @@ public final class LanceTable implements AutoCloseable {
     public static final String SCORE = "_score";
     /**
      * Commits after which the writer compacts its small fragments itself. Each commit adds a
-     * fragment, and each fragment the id index does not cover yet costs every later merge-insert
-     * ~0.3 ms: 600 of them (a 60 s maintenance interval at 10 commits/s) made a 10-row commit take
-     * 170 ms instead of 10.
+     * fragment, and each fragment the id index does not cover yet slows every later merge-insert:
+     * a maintenance interval's worth of them made small commits an order of magnitude slower
+     * (bench/REPORT.md, storage while streaming).
      */
     static final int COMPACT_AFTER_COMMITS = 50;
     /**
      * The writer's compactions merge fragments of fewer rows than this, and no others: merging
-     * everything would rewrite the growing tail each time (with nothing indexed, 6,000 commits of
-     * 10 rows left 6 GB of rewritten copies within the version retention for 60,000 rows). The
-     * maintenance pass merges them into large fragments once the indexes cover them.
+     * everything would rewrite the growing tail each time, and the rewritten copies pile up within
+     * the version retention (bench/REPORT.md, storage while streaming). The maintenance pass merges
+     * them into large fragments once the indexes cover them.
      */
     static final long COMPACTED_FRAGMENT_ROWS = 1_000;
     private static final CompactionOptions WRITER_COMPACTION = CompactionOptions.builder()

@@ -61,7 +61,7 @@ public final class Bench {
         step("soak", () -> new SoakFigures(this).run());
         step("chaos", () -> new ChaosFigures(this).run());
         results.json.put("duration_s", Math.round((System.nanoTime() - start) / 1e9));
-        // a partial run must not overwrite the full one that the README shows
+        // a partial run must not overwrite the full one that bench/REPORT.md reads
         results.write(Path.of("bench", "results"), only == null ? "latest" : "latest-" + only);
     }
 
