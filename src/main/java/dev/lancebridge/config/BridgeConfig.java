@@ -179,6 +179,10 @@ public interface BridgeConfig {
         @WithDefault("30s")
         Duration maxRetryDelay();
 
+        /** How long a re-embed waits out an unavailable embedder (retrying as above) before it fails; the table stays held. */
+        @WithDefault("10m")
+        Duration reembedOutageLimit();
+
         /**
          * On shutdown (SIGTERM), how long the batches in flight may take to commit and be acked.
          * What is still in flight after it is redelivered to the next run (harmless, never lost).

@@ -1,5 +1,6 @@
 package dev.lancebridge.ingest;
 
+import dev.lancebridge.config.BridgeConfig;
 import dev.lancebridge.config.DaemonThreads;
 import dev.lancebridge.embed.Embedder;
 import dev.lancebridge.embed.EmbedderUnavailableException;
@@ -30,14 +31,17 @@ public class Reembeds {
 
     private static final Logger LOG = Logger.getLogger(Reembeds.class);
     /** Longest a re-embed waits for an unavailable embedder before it gives up (the table stays held). */
-    private static final Duration UNAVAILABLE_LIMIT = Duration.ofMinutes(10);
 
     private final Pipelines pipelines;
     private final LanceStore store;
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
+    private final Backoff backoff;
+    private final Duration outageLimit;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(DaemonThreads.named("reembed"));
 
-    public Reembeds(Pipelines pipelines, LanceStore store) {
+    public Reembeds(Pipelines pipelines, LanceStore store, BridgeConfig config) {
+        this.backoff = Backoff.of(config.ingest());
+        this.outageLimit = config.ingest().reembedOutageLimit();
         this.pipelines = pipelines;
         this.store = store;
     }
@@ -92,10 +96,10 @@ public class Reembeds {
         }
     }
 
-    /** One batch through the embedder, waiting out an outage for a while. */
-    private static List<float[]> embed(Embedder embedder, List<String> texts) {
-        long giveUp = System.nanoTime() + UNAVAILABLE_LIMIT.toNanos();
-        long delay = 500;
+    /** One batch through the embedder, waiting out an outage for up to {@code bridge.ingest.reembed-outage-limit}. */
+    private List<float[]> embed(Embedder embedder, List<String> texts) {
+        long giveUp = System.nanoTime() + outageLimit.toNanos();
+        Duration delay = Duration.ZERO;
         while (true) {
             try {
                 return embedder.embed(texts);
@@ -103,14 +107,14 @@ public class Reembeds {
                 if (System.nanoTime() > giveUp) {
                     throw e;
                 }
-                LOG.warnf("re-embed: embedder unavailable, retrying in %d ms: %s", delay, e.getMessage());
+                delay = backoff.after(delay);
+                LOG.warnf("re-embed: embedder unavailable, retrying in %s: %s", delay, e.getMessage());
                 try {
-                    Thread.sleep(delay);
+                    Thread.sleep(delay.toMillis());
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                     throw e;
                 }
-                delay = Math.min(delay * 2, 30_000);
             }
         }
     }

@@ -51,6 +51,7 @@ final class TablePipeline {
     private final Committer store;
     private final DeadLetters deadLetters;
     private final BridgeConfig.Ingest settings;
+    private final Backoff backoff;
     private final PipelineMetrics metrics;
     private final ExecutorService fetchThread;
     private final ExecutorService embedThread;
@@ -125,6 +126,7 @@ final class TablePipeline {
         this.store = store;
         this.deadLetters = deadLetters;
         this.settings = settings;
+        this.backoff = Backoff.of(settings);
         this.metrics = metrics;
         this.watch = new ConsumerWatch(table, consumer, connected, store, settings.ackWait(), metrics, () -> lastCommittedSeq);
         this.fetchThread = Executors.newSingleThreadExecutor(DaemonThreads.named("fetch-" + table));
@@ -504,8 +506,7 @@ final class TablePipeline {
     }
 
     private Duration grow(Duration current) {
-        Duration next = current.isZero() ? settings.retryDelay() : current.multipliedBy(2);
-        return next.compareTo(settings.maxRetryDelay()) > 0 ? settings.maxRetryDelay() : next;
+        return backoff.after(current);
     }
 
     private static double millisSince(long startNanos) {
