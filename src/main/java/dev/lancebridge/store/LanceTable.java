@@ -11,7 +11,6 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.lance.Dataset;
-import org.lance.ReadOptions;
 import org.lance.Session;
 import org.lance.WriteParams;
 import org.lance.cleanup.CleanupPolicy;
@@ -37,8 +36,13 @@ import java.util.stream.Collectors;
 
 /**
  * One LanceDB table ({@code <store>/<name>.lance}) and its single writer. Every commit goes
- * through {@link #commit}, serialised by this object's lock; reads open the latest version and
- * never block the writer.
+ * through {@link #commit}, serialised by this object's lock; reads go through {@link ReadHandles}
+ * and never block the writer.
+ *
+ * <p>Locks, always taken in this order: {@code maintenance} (one pass or re-embed at a time), then
+ * this object's (the writer), then {@code versionSwitch} (the committed version and the layout,
+ * switched together). The locks of {@link ReadHandles} and {@link Tombstones} are leaves: nothing
+ * else is taken while they are held.
  */
 public final class LanceTable implements AutoCloseable {
 
@@ -80,11 +84,11 @@ public final class LanceTable implements AutoCloseable {
     /** Commits since the last compaction (the writer's own or a maintenance pass's); guarded by this object's lock. */
     private int commitsSinceCompaction;
     private Dataset latest;
-    /** The latest version the writer committed: searches read it through {@link #reader}. */
+    /** The latest version the writer committed: searches read it through {@link #handles}. */
     private volatile long committedVersion;
-    /** The latest version open for reading, shared by concurrent searches; guarded by {@code readers}. */
-    private SharedDataset reader;
-    private final Object readers = new Object();
+    /** A re-embed switches the committed version and the layout together under this lock; {@link #snapshot} reads both under it. */
+    private final Object versionSwitch = new Object();
+    private final ReadHandles handles;
 
     private LanceTable(String name, Path path, BufferAllocator allocator, Session session, Schema schema,
                        TableLayout layout, Tombstones tombstones, IndexPolicy indexPolicy, Dataset latest) {
@@ -98,6 +102,7 @@ public final class LanceTable implements AutoCloseable {
         this.indexPolicy = indexPolicy;
         this.latest = latest;
         this.committedVersion = latest.version();
+        this.handles = new ReadHandles(name, path, allocator, session);
     }
 
     /**
@@ -115,13 +120,13 @@ public final class LanceTable implements AutoCloseable {
             Files.createDirectories(storeDir.resolve("_bridge"));
             tombstones = Tombstones.open(storeDir.resolve("_bridge").resolve(name + ".tombstones.lance"), allocator, session);
             Dataset dataset = Files.exists(path)
-                    ? Dataset.open(allocator, path.toString(), readOptions(session))
+                    ? Dataset.open(allocator, path.toString(), ReadHandles.options(session))
                     : Dataset.create(allocator, path.toString(), declared, new WriteParams.Builder().build());
             List<org.apache.arrow.vector.types.pojo.Field> missing = SchemaEvolution.missingFields(name, dataset.getSchema(), layout);
             if (!missing.isEmpty()) {
                 dataset.addColumns(missing);
                 dataset.close();
-                dataset = Dataset.open(allocator, path.toString(), readOptions(session));
+                dataset = Dataset.open(allocator, path.toString(), ReadHandles.options(session));
                 LOG.infof("table %s: added the columns %s (existing rows hold null)", name,
                         missing.stream().map(org.apache.arrow.vector.types.pojo.Field::getName).toList());
             }
@@ -143,10 +148,6 @@ public final class LanceTable implements AutoCloseable {
             }
             throw new StoreException("could not open table '" + name + "' at " + path + ": " + e.getMessage(), e);
         }
-    }
-
-    private static ReadOptions readOptions(Session session) {
-        return new ReadOptions.Builder().setSession(session).build();
     }
 
     public String name() {
@@ -171,7 +172,7 @@ public final class LanceTable implements AutoCloseable {
 
     /** What a search must use together: the version to read and the model that made its vectors. */
     public Snapshot snapshot() {
-        synchronized (readers) {
+        synchronized (versionSwitch) {
             return new Snapshot(committedVersion, layout.model(), layout.dimension());
         }
     }
@@ -286,7 +287,7 @@ public final class LanceTable implements AutoCloseable {
         if (ids.isEmpty()) {
             return Map.of();
         }
-        SharedDataset shared = acquireLatest();
+        ReadHandles.Shared shared = handles.acquire(committedVersion);
         try {
             if (shared.dataset.countRows() == 0) {
                 return Map.of();
@@ -330,7 +331,7 @@ public final class LanceTable implements AutoCloseable {
 
     /** Rows in the latest version, optionally only those matching a SQL predicate. */
     public long countRows(String filter) {
-        SharedDataset shared = acquireLatest();
+        ReadHandles.Shared shared = handles.acquire(committedVersion);
         try {
             return filter == null ? shared.dataset.countRows() : shared.dataset.countRows(filter);
         } finally {
@@ -340,7 +341,7 @@ public final class LanceTable implements AutoCloseable {
 
     /** What the latest version holds and how its storage looks, read together. */
     public TableStats stats() {
-        SharedDataset shared = acquireLatest();
+        ReadHandles.Shared shared = handles.acquire(committedVersion);
         try {
             Dataset dataset = shared.dataset;
             return new TableStats(dataset.countRows(), dataset.version(), dataset.getFragments().size(),
@@ -410,12 +411,12 @@ public final class LanceTable implements AutoCloseable {
      * @throws IllegalArgumentException for a request the caller must fix
      */
     public OpenScan openScan(ScanRequest request) {
-        SharedDataset shared = acquireLatest();
+        ReadHandles.Shared shared = handles.acquire(committedVersion);
         if (request.version() != null && request.version() != shared.dataset.version()) {
             shared.release();
             shared = null;
         }
-        Dataset dataset = shared != null ? shared.dataset : openVersion(request.version());
+        Dataset dataset = shared != null ? shared.dataset : handles.openVersion(request.version());
         Runnable release = shared != null ? shared::release : dataset::close;
         List<String> columns;
         try {
@@ -616,7 +617,7 @@ public final class LanceTable implements AutoCloseable {
     /** Index work on a handle of its own: building a vector index takes seconds to minutes. */
     private void indexes(MaintenanceStats.Builder pass) {
         for (int attempt = 1; ; attempt++) {
-            try (Dataset dataset = openLatest()) {
+            try (Dataset dataset = handles.openLatest()) {
                 if (TableIndexes.createVectorIfDue(dataset, indexPolicy)) {
                     pass.indexesCreated.add(TableIndexes.VECTOR);
                 }
@@ -635,7 +636,7 @@ public final class LanceTable implements AutoCloseable {
 
     /** Moves the writer's handle to the newest version; under the writer's lock. */
     private void refreshLatest() {
-        Dataset newest = openLatest();
+        Dataset newest = handles.openLatest();
         latest.close();
         latest = newest;
         committedVersion = latest.version();
@@ -673,15 +674,15 @@ public final class LanceTable implements AutoCloseable {
                 } catch (Exception e) {
                     throw new StoreException("re-embedding table '" + name + "' failed: " + e.getMessage(), e);
                 }
-                Dataset indexed = openLatest();
+                Dataset indexed = handles.openLatest();
                 try {
                     TableIndexes.ensureScalar(indexed);
                 } finally {
                     indexed.close();
                 }
-                Dataset newest = openLatest();
+                Dataset newest = handles.openLatest();
                 // searches see the new version and the new model together (snapshot()), never one without the other
-                synchronized (readers) {
+                synchronized (versionSwitch) {
                     latest.close();
                     latest = newest;
                     layout = next;
@@ -721,7 +722,7 @@ public final class LanceTable implements AutoCloseable {
 
     /** Every tag, by name. */
     public List<TagInfo> tags() {
-        try (Dataset dataset = openLatest()) {
+        try (Dataset dataset = handles.openLatest()) {
             return dataset.tags().list().stream()
                     .map(tag -> new TagInfo(tag.getName(), tag.getVersion()))
                     .sorted(java.util.Comparator.comparing(TagInfo::name))
@@ -738,7 +739,7 @@ public final class LanceTable implements AutoCloseable {
 
     /** Every committed version, oldest first. */
     public List<VersionInfo> versions() {
-        try (Dataset dataset = openLatest()) {
+        try (Dataset dataset = handles.openLatest()) {
             return dataset.listVersions().stream()
                     .map(v -> new VersionInfo(v.getId(), v.getDataTime().toInstant()))
                     .toList();
@@ -762,55 +763,6 @@ public final class LanceTable implements AutoCloseable {
         return column.getObject(index);
     }
 
-    private Dataset openLatest() {
-        return Dataset.open(allocator, path.toString(), readOptions(session));
-    }
-
-    /**
-     * The latest committed version, shared: opening a version costs a manifest read per query,
-     * so searches share one open handle until the writer commits a newer version.
-     */
-    private SharedDataset acquireLatest() {
-        synchronized (readers) {
-            if (reader == null || reader.dataset.version() != committedVersion) {
-                SharedDataset previous = reader;
-                reader = new SharedDataset(openLatest());
-                if (previous != null) {
-                    previous.release();
-                }
-            }
-            reader.users++;
-            return reader;
-        }
-    }
-
-    /** A dataset handle closed when its last user, the table included, lets go. */
-    private final class SharedDataset {
-        final Dataset dataset;
-        int users = 1;
-
-        SharedDataset(Dataset dataset) {
-            this.dataset = dataset;
-        }
-
-        void release() {
-            synchronized (readers) {
-                if (--users == 0) {
-                    dataset.close();
-                }
-            }
-        }
-    }
-
-    private Dataset openVersion(long version) {
-        try {
-            return Dataset.open(allocator, path.toString(),
-                    new ReadOptions.Builder().setSession(session).setVersion(version).build());
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("table '" + name + "' has no version " + version, e);
-        }
-    }
-
     /**
      * Closes the table. A maintenance pass still building an index after {@code 10 s} is abandoned
      * with its native handles (the process is exiting; the unfinished index was never committed).
@@ -826,12 +778,7 @@ public final class LanceTable implements AutoCloseable {
             return;
         }
         synchronized (this) { // lock order, as in maintain(): maintenance, then the writer
-            synchronized (readers) {
-                if (reader != null) {
-                    reader.release();
-                    reader = null;
-                }
-            }
+            handles.close();
             latest.close();
             tombstones.close();
             allocator.close();
