@@ -2,7 +2,6 @@ package dev.lancebridge.search;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lancebridge.store.LanceTable;
 import org.apache.arrow.vector.ipc.ArrowReader;
 
 import java.io.IOException;
@@ -25,7 +24,7 @@ final class JsonRows {
             json.writeNumberField("version", version);
             json.writeArrayFieldStart("rows");
             List<Map<String, Object>> batch;
-            while (!(batch = LanceTable.nextBatch(reader)).isEmpty()) {
+            while (!(batch = ArrowRows.nextBatch(reader)).isEmpty()) {
                 for (Map<String, Object> row : batch) {
                     JSON.writeValue(json, row);
                 }

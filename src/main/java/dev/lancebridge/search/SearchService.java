@@ -91,7 +91,7 @@ public class SearchService {
     /** A vector or full-text plan, run and read into hits. */
     private SearchResult run(LanceTable table, Plan plan) {
         return read(() -> table.scan(plan.scan(), (reader, version) ->
-                new SearchResult(plan.mode.wire(), version, LanceTable.toMaps(reader))));
+                new SearchResult(plan.mode.wire(), version, ArrowRows.all(reader))));
     }
 
     /**

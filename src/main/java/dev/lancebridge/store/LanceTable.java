@@ -4,8 +4,6 @@ import dev.lancebridge.normalize.Deletion;
 import dev.lancebridge.normalize.Normalized;
 import dev.lancebridge.normalize.Row;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.TimeStampMilliTZVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
@@ -26,10 +24,8 @@ import org.lance.merge.MergeInsertStats;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -475,46 +471,6 @@ public final class LanceTable implements AutoCloseable {
         }
     }
 
-    /** The rows a scan produced, as column name to value maps (for JSON answers). */
-    public List<Map<String, Object>> rows(ScanRequest request) {
-        return scan(request, (reader, version) -> toMaps(reader));
-    }
-
-    /** The {@code k} rows nearest to {@code vector} (cosine), filtered before the top-k is taken. */
-    public List<Map<String, Object>> nearest(float[] vector, int k, String filter, List<String> columns) {
-        return rows(ScanRequest.nearest(vector, k, filter, columns));
-    }
-
-    /** Column name to value, per row, in reader order. */
-    public static List<Map<String, Object>> toMaps(ArrowReader reader) throws java.io.IOException {
-        List<Map<String, Object>> rows = new ArrayList<>();
-        List<Map<String, Object>> batch;
-        while (!(batch = nextBatch(reader)).isEmpty()) {
-            rows.addAll(batch);
-        }
-        return rows;
-    }
-
-    /** The next non-empty batch of the reader as maps; empty when the reader is done. */
-    public static List<Map<String, Object>> nextBatch(ArrowReader reader) throws java.io.IOException {
-        while (reader.loadNextBatch()) {
-            VectorSchemaRoot root = reader.getVectorSchemaRoot();
-            if (root.getRowCount() == 0) {
-                continue;
-            }
-            List<Map<String, Object>> rows = new ArrayList<>(root.getRowCount());
-            for (int i = 0; i < root.getRowCount(); i++) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                for (FieldVector column : root.getFieldVectors()) {
-                    row.put(column.getName(), value(column, i));
-                }
-                rows.add(row);
-            }
-            return rows;
-        }
-        return List.of();
-    }
-
     /** {@code id} first, then the requested columns; each must exist. */
     private static List<String> project(Schema schema, List<String> requested) {
         List<String> columns = new ArrayList<>();
@@ -744,23 +700,6 @@ public final class LanceTable implements AutoCloseable {
                     .map(v -> new VersionInfo(v.getId(), v.getDataTime().toInstant()))
                     .toList();
         }
-    }
-
-    private static Object value(FieldVector column, int index) {
-        if (column.isNull(index)) {
-            return null;
-        }
-        if (column instanceof VarCharVector text) {
-            return new String(text.get(index), StandardCharsets.UTF_8);
-        }
-        if (column instanceof TimeStampMilliTZVector time) {
-            return Instant.ofEpochMilli(time.get(index)).toString();
-        }
-        if (column instanceof org.apache.arrow.vector.complex.ListVector list) {
-            // Arrow's own objects would be Text values, which JSON shows as {} per item
-            return ((List<?>) list.getObject(index)).stream().map(String::valueOf).toList();
-        }
-        return column.getObject(index);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.lancebridge.bench;
 
+import dev.lancebridge.support.TableReads;
 import dev.lancebridge.embed.InProcessEmbedder;
 import dev.lancebridge.normalize.Row;
 import dev.lancebridge.store.IndexPolicy;
@@ -84,10 +85,10 @@ final class IndexFigures {
             for (int i = 0; i < QUERIES + WARMUP; i++) {
                 float[] query = queries.get(i % QUERIES);
                 long start = System.nanoTime();
-                List<Map<String, Object>> truth = table.rows(search(query, List.of(), true));
+                List<Map<String, Object>> truth = TableReads.rows(table, search(query, List.of(), true));
                 double exactMs = (System.nanoTime() - start) / 1e6;
                 start = System.nanoTime();
-                List<Map<String, Object>> hits = table.rows(search(query, List.of(), false));
+                List<Map<String, Object>> hits = TableReads.rows(table, search(query, List.of(), false));
                 double indexedMs = (System.nanoTime() - start) / 1e6;
                 if (i >= WARMUP) {
                     exact.add(exactMs);

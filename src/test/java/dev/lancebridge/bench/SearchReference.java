@@ -1,5 +1,6 @@
 package dev.lancebridge.bench;
 
+import dev.lancebridge.support.TableReads;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.lancebridge.embed.InProcessEmbedder;
 import dev.lancebridge.store.LanceStore;
@@ -97,7 +98,7 @@ final class SearchReference implements AutoCloseable {
                         Boolean.parseBoolean(fields[1]));
                 ProcessUsage before = ProcessUsage.self();
                 long start = System.nanoTime();
-                table.rows(search);
+                TableReads.rows(table, search);
                 double ms = (System.nanoTime() - start) / 1e6;
                 ProcessUsage spent = ProcessUsage.self().minus(before);
                 out.println(ANSWER + ms + " " + spent.cpuMs() + " " + spent.minorFaults());

@@ -1,5 +1,6 @@
 package dev.lancebridge.ingest;
 
+import dev.lancebridge.support.TableReads;
 import dev.lancebridge.normalize.Rejection;
 import dev.lancebridge.store.LanceStore;
 import dev.lancebridge.store.LanceTable;
@@ -52,7 +53,7 @@ class BridgeEndToEndTest {
     private String textOf(String id) {
         float[] any = new float[384];
         java.util.Arrays.fill(any, 1f);
-        List<Map<String, Object>> hits = table().nearest(any, 10, "id = '" + id + "'", List.of("id", "text"));
+        List<Map<String, Object>> hits = TableReads.nearest(table(), any, 10, "id = '" + id + "'", List.of("id", "text"));
         assertEquals(1, hits.size(), "rows with id " + id);
         return (String) hits.get(0).get("text");
     }
@@ -104,7 +105,7 @@ class BridgeEndToEndTest {
         await().atMost(WAIT).until(() -> count("id = 'v-1'") == 1);
         float[] query = new float[384];
         query[7] = 1;
-        Map<String, Object> hit = table().nearest(query, 1, "id = 'v-1'", List.of("id", "embedding_model", "embedding_dim")).get(0);
+        Map<String, Object> hit = TableReads.nearest(table(), query, 1, "id = 'v-1'", List.of("id", "embedding_model", "embedding_dim")).get(0);
         assertEquals("provided", hit.get("embedding_model"));
         assertEquals(384, hit.get("embedding_dim"));
         assertEquals(0f, (Float) hit.get("_distance"), 1e-6);

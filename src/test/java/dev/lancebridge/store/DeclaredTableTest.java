@@ -1,5 +1,6 @@
 package dev.lancebridge.store;
 
+import dev.lancebridge.support.TableReads;
 import static dev.lancebridge.store.TableSchema.BUILT_IN_COLUMNS;
 
 import dev.lancebridge.config.ColumnDeclaration;
@@ -55,7 +56,7 @@ class DeclaredTableTest {
                     row("a", 1, 12345678901L, "{\"gift\":true}", true, 3, 1_750_000_000_000L, "K-1", List.of("red", "steel"), 19.5),
                     row("b", 2, null, null, false, 1, null, "K-2", List.of(), 4.25),
                     row("c", 3, null, null, null, null, null, null, null, null)));
-            Map<String, Object> a = table.rows(scan("id = 'a'")).get(0);
+            Map<String, Object> a = TableReads.rows(table, scan("id = 'a'")).get(0);
             assertEquals(12345678901L, a.get("cents"));
             assertEquals("{\"gift\":true}", a.get("extra"));
             assertEquals(true, a.get("paid"));
@@ -64,7 +65,7 @@ class DeclaredTableTest {
             assertEquals("K-1", a.get("sku"));
             assertEquals(List.of("red", "steel"), a.get("tags"));
             assertEquals(19.5, a.get("total"));
-            Map<String, Object> c = table.rows(scan("id = 'c'")).get(0);
+            Map<String, Object> c = TableReads.rows(table, scan("id = 'c'")).get(0);
             assertEquals(Arrays.asList(null, null, null, null), Arrays.asList(c.get("sku"), c.get("tags"), c.get("total"), c.get("paid")));
             assertEquals(List.of("a"), ids(table, "total > 10 AND paid AND quantity >= 3"));
             assertEquals(List.of("b"), ids(table, "sku = 'K-2' AND NOT paid"));
@@ -79,7 +80,7 @@ class DeclaredTableTest {
     }
 
     private static List<String> ids(LanceTable table, String filter) {
-        return table.rows(scan(filter)).stream().map(r -> (String) r.get("id")).sorted().toList();
+        return TableReads.rows(table, scan(filter)).stream().map(r -> (String) r.get("id")).sorted().toList();
     }
 
     @Test
@@ -112,7 +113,7 @@ class DeclaredTableTest {
                     new Object[] {7.5})));
             ScanRequest scan = ScanRequest.rows(null, List.of("total")).paged(10, 0);
             Map<String, Object> byId = new java.util.TreeMap<>();
-            table.rows(scan).forEach(row -> byId.put((String) row.get("id"), row.get("total")));
+            TableReads.rows(table, scan).forEach(row -> byId.put((String) row.get("id"), row.get("total")));
             assertEquals(Arrays.asList(7.5, null), Arrays.asList(byId.get("new"), byId.get("old")));
             assertTrue(table.scalarColumns().contains("total"));
         }
@@ -201,16 +202,16 @@ class DeclaredTableTest {
             assertEquals(600, table.countRows(null));
             assertEquals(8, table.dimension());
             assertEquals("m2", table.model());
-            Map<String, Object> row = table.rows(ScanRequest.rows("id = 'o-42'", List.of("text", "total",
+            Map<String, Object> row = TableReads.rows(table, ScanRequest.rows("id = 'o-42'", List.of("text", "total",
                     "embedding_model", "embedding_dim", "text_hash", "stream_seq")).paged(1, 0)).get(0);
             assertEquals(List.of("kettle number 42", 42.0, "m2", 8, Row.hash("kettle number 42"), 43L),
                     List.of(row.get("text"), row.get("total"), row.get("embedding_model"), row.get("embedding_dim"),
                             row.get("text_hash"), row.get("stream_seq")));
-            assertEquals("o-42", table.nearest(eight("kettle number 42".length()), 1, "id = 'o-42'", List.of()).get(0).get("id"));
+            assertEquals("o-42", TableReads.nearest(table, eight("kettle number 42".length()), 1, "id = 'o-42'", List.of()).get(0).get("id"));
             // full-text search still works on the new version, and the old version still reads its old vectors
-            assertEquals("o-7", table.rows(ScanRequest.fullText("kettle", 1000, "id = 'o-7'", List.of())).get(0).get("id"));
+            assertEquals("o-7", TableReads.rows(table, ScanRequest.fullText("kettle", 1000, "id = 'o-7'", List.of())).get(0).get("id"));
             ScanRequest before1 = ScanRequest.rows("id = 'o-1'", List.of("embedding_model")).paged(1, 0).atVersion(before);
-            assertEquals("m1", table.rows(before1).get(0).get("embedding_model"));
+            assertEquals("m1", TableReads.rows(table, before1).get(0).get("embedding_model"));
             // new rows are written with the new layout
             table.commit(List.of(new Row("n", "new", Row.hash("new"), eight(3), "m2", "shop", 1000, 0, new Object[] {1.0})));
             assertEquals(601, table.countRows(null));

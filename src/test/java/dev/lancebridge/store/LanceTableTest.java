@@ -1,5 +1,6 @@
 package dev.lancebridge.store;
 
+import dev.lancebridge.support.TableReads;
 import dev.lancebridge.normalize.Deletion;
 import dev.lancebridge.normalize.Normalized;
 import dev.lancebridge.normalize.Row;
@@ -46,7 +47,7 @@ class LanceTableTest {
     }
 
     private Map<String, Object> only(String id) {
-        List<Map<String, Object>> hits = table.nearest(new float[] {1, 1, 1, 1}, 10, "id = '" + id.replace("'", "''") + "'",
+        List<Map<String, Object>> hits = TableReads.nearest(table, new float[] {1, 1, 1, 1}, 10, "id = '" + id.replace("'", "''") + "'",
                 table.scalarColumns());
         assertEquals(1, hits.size(), "rows with id " + id);
         return hits.get(0);
@@ -192,10 +193,10 @@ class LanceTableTest {
         IntStream.range(0, 50).forEach(i -> rows.add(new Row("r" + i, "text " + i,
                 new float[] {1, i, 0, 0}, "test-model", i % 2 == 0 ? "events.even" : "events.odd", i + 1, 0)));
         table.commit(rows);
-        List<Map<String, Object>> hits = table.nearest(new float[] {1, 0, 0, 0}, 3, null, table.scalarColumns());
+        List<Map<String, Object>> hits = TableReads.nearest(table, new float[] {1, 0, 0, 0}, 3, null, table.scalarColumns());
         assertEquals(List.of("r0", "r1", "r2"), hits.stream().map(h -> h.get("id")).toList());
         assertEquals(0f, (Float) hits.get(0).get("_distance"), 1e-6);
-        List<Map<String, Object>> odd = table.nearest(new float[] {1, 0, 0, 0}, 3, "subject = 'events.odd'",
+        List<Map<String, Object>> odd = TableReads.nearest(table, new float[] {1, 0, 0, 0}, 3, "subject = 'events.odd'",
                 table.scalarColumns());
         assertEquals(List.of("r1", "r3", "r5"), odd.stream().map(h -> h.get("id")).toList());
     }
@@ -204,7 +205,7 @@ class LanceTableTest {
     void badFilterIsAnIllegalArgument() {
         table.commit(List.of(row("a", "one", 1)));
         assertThrows(IllegalArgumentException.class,
-                () -> table.nearest(new float[] {1, 0, 0, 0}, 3, "no_such_column = 1", table.scalarColumns()));
+                () -> TableReads.nearest(table, new float[] {1, 0, 0, 0}, 3, "no_such_column = 1", table.scalarColumns()));
     }
 
     @Test
@@ -224,7 +225,7 @@ class LanceTableTest {
         assertEquals("updated", only("m-4").get("text"));
         assertEquals(0, table.countRows("id = 'm-3'"));
         // the tagged version survives cleanup and still answers
-        List<Map<String, Object>> old = table.rows(ScanRequest.rows("id = 'm-5'", table.scalarColumns()).paged(100, 0).atVersion(tagged));
+        List<Map<String, Object>> old = TableReads.rows(table, ScanRequest.rows("id = 'm-5'", table.scalarColumns()).paged(100, 0).atVersion(tagged));
         assertEquals("text 5", old.get(0).get("text"));
         // writes go on after maintenance, replays stay harmless
         table.commit(List.of(row("m-30", "new", 200), row("m-4", "stale", 50)));
@@ -246,7 +247,7 @@ class LanceTableTest {
             for (LanceStore each : List.of(tiny, roomy)) {
                 LanceTable t = each.open("events", DIM, "test-model");
                 t.commit(List.of(row("a", "some text", 1), row("b", "other text", 2)));
-                t.nearest(new float[] {1, 1, 1, 1}, 2, null, t.scalarColumns());
+                TableReads.nearest(t, new float[] {1, 1, 1, 1}, 2, null, t.scalarColumns());
             }
             assertEquals(2, tiny.cacheLimitBytes());
             assertTrue(tiny.cacheFull(), "a 2-byte cache is full after one search: " + tiny.cacheBytes());

@@ -1,5 +1,6 @@
 package dev.lancebridge.store;
 
+import dev.lancebridge.support.TableReads;
 import dev.lancebridge.normalize.Deletion;
 import dev.lancebridge.normalize.Normalized;
 import dev.lancebridge.normalize.Row;
@@ -49,8 +50,8 @@ class MaintenanceWhileBusyTest {
                 Random random = new Random(2);
                 while (writing.get()) {
                     try {
-                        table.nearest(vector(random.nextInt(100_000)), 10, null, table.scalarColumns());
-                        table.rows(ScanRequest.fullText("text", 10, null, List.of()));
+                        TableReads.nearest(table, vector(random.nextInt(100_000)), 10, null, table.scalarColumns());
+                        TableReads.rows(table, ScanRequest.fullText("text", 10, null, List.of()));
                         searches.incrementAndGet();
                     } catch (Throwable e) {
                         failures.add(e);
@@ -118,7 +119,7 @@ class MaintenanceWhileBusyTest {
             assertTrue(indexPasses.stream().anyMatch(p -> p.indexesCreated().contains("vector_idx")), "vector index built: " + indexPasses);
 
             assertEquals(expected.size(), table.countRows(null));
-            List<Map<String, Object>> rows = table.rows(ScanRequest.rows(null, List.of(TableSchema.TEXT)));
+            List<Map<String, Object>> rows = TableReads.rows(table, ScanRequest.rows(null, List.of(TableSchema.TEXT)));
             Map<String, String> actual = new HashMap<>();
             rows.forEach(row -> actual.put((String) row.get(TableSchema.ID), (String) row.get(TableSchema.TEXT)));
             assertEquals(expected, actual);

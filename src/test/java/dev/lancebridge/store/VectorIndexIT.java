@@ -1,5 +1,6 @@
 package dev.lancebridge.store;
 
+import dev.lancebridge.support.TableReads;
 import dev.lancebridge.embed.InProcessEmbedder;
 import dev.lancebridge.normalize.Row;
 import dev.lancebridge.support.WordNet;
@@ -137,7 +138,7 @@ class VectorIndexIT {
     }
 
     private static List<Map<String, Object>> search(float[] query, Integer refine) {
-        return table.rows(ScanRequest.nearest(query, 10, null, List.of()).tuned(NPROBES, EF, refine, false));
+        return TableReads.rows(table, ScanRequest.nearest(query, 10, null, List.of()).tuned(NPROBES, EF, refine, false));
     }
 
     private static Set<String> names(List<IndexInfo> indexes) {
