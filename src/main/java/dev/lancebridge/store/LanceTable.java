@@ -85,6 +85,7 @@ public final class LanceTable implements AutoCloseable {
     /** A re-embed switches the committed version and the layout together under this lock; {@link #snapshot} reads both under it. */
     private final Object versionSwitch = new Object();
     private final ReadHandles handles;
+    private final TableVersions versions;
 
     private LanceTable(String name, Path path, BufferAllocator allocator, Session session, Schema schema,
                        TableLayout layout, Tombstones tombstones, IndexPolicy indexPolicy, Dataset latest) {
@@ -99,6 +100,7 @@ public final class LanceTable implements AutoCloseable {
         this.latest = latest;
         this.committedVersion = latest.version();
         this.handles = new ReadHandles(name, path, allocator, session);
+        this.versions = new TableVersions(name, handles);
     }
 
     /**
@@ -654,52 +656,24 @@ public final class LanceTable implements AutoCloseable {
 
     /** Names {@code version} (the latest when null) {@code name}; through the writer, like every change. */
     public synchronized TagInfo tag(String name, Long version) {
-        long target = version == null ? latest.latestVersion() : version;
-        if (tags().stream().anyMatch(tag -> tag.name().equals(name))) {
-            throw new IllegalArgumentException("table '" + this.name + "' already has a tag '" + name + "'");
-        }
-        try {
-            latest.tags().create(name, target);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("cannot tag version " + target + " of table '" + this.name + "' as '"
-                    + name + "': " + e.getMessage(), e);
-        }
-        return new TagInfo(name, target);
+        return versions.tag(latest, name, version == null ? latest.latestVersion() : version);
     }
 
     /** Removes tag {@code name}, so that cleanup may release its version; false when there is no such tag. */
     public synchronized boolean untag(String name) {
-        if (tags().stream().noneMatch(tag -> tag.name().equals(name))) {
-            return false;
-        }
-        latest.tags().delete(name);
-        return true;
+        return versions.untag(latest, name);
     }
 
-    /** Every tag, by name. */
     public List<TagInfo> tags() {
-        try (Dataset dataset = handles.openLatest()) {
-            return dataset.tags().list().stream()
-                    .map(tag -> new TagInfo(tag.getName(), tag.getVersion()))
-                    .sorted(java.util.Comparator.comparing(TagInfo::name))
-                    .toList();
-        }
+        return versions.tags();
     }
 
-    /** The version a tag names. */
     public long versionOf(String tag) {
-        return tags().stream().filter(t -> t.name().equals(tag)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("table '" + name + "' has no tag '" + tag + "'"))
-                .version();
+        return versions.versionOf(tag);
     }
 
-    /** Every committed version, oldest first. */
     public List<VersionInfo> versions() {
-        try (Dataset dataset = handles.openLatest()) {
-            return dataset.listVersions().stream()
-                    .map(v -> new VersionInfo(v.getId(), v.getDataTime().toInstant()))
-                    .toList();
-        }
+        return versions.versions();
     }
 
     /**
