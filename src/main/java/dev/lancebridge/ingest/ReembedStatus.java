@@ -11,7 +11,17 @@ import java.time.Instant;
  * @param toVersion   the version holding the new vectors, once done
  * @param error       why it failed (the table still holds its old vectors and stays held)
  */
-public record ReembedStatus(String table, String state, String fromModel, int fromDimension, String toModel, int toDimension,
+public record ReembedStatus(String table, State state, String fromModel, int fromDimension, String toModel, int toDimension,
                             long rowsTotal, long rowsDone, Long fromVersion, Long toVersion, Instant startedAt,
                             Instant finishedAt, String error) {
+
+    /** Where a re-embed is; written in lower case ({@code "running"}). */
+    public enum State {
+        PENDING, RUNNING, DONE, FAILED;
+
+        @com.fasterxml.jackson.annotation.JsonValue
+        public String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 }

@@ -49,7 +49,7 @@ public class Reembeds {
     /** Starts re-embedding {@code table}; refused when it is not held or already being re-embedded. */
     public synchronized ReembedStatus start(String table) {
         Job running = jobs.get(table);
-        if (running != null && running.state.equals("running")) {
+        if (running != null && running.state == ReembedStatus.State.RUNNING) {
             throw new ReembedRefusedException("table '" + table + "' is being re-embedded already: " + running.done.get()
                     + " of " + running.total + " rows");
         }
@@ -77,7 +77,7 @@ public class Reembeds {
             return Optional.of(job.status());
         }
         HeldTable hold = pipelines.held().get(table);
-        return hold == null ? Optional.empty() : Optional.of(new ReembedStatus(table, "pending", hold.stored().model(),
+        return hold == null ? Optional.empty() : Optional.of(new ReembedStatus(table, ReembedStatus.State.PENDING, hold.stored().model(),
                 hold.stored().dimension(), hold.declaredModel(), hold.declaredDimension(), -1, 0, null, null, null, null, null));
     }
 
@@ -86,12 +86,12 @@ public class Reembeds {
         LOG.infof("table %s: re-embedding %d rows of version %d with %s", name, job.total, job.fromVersion, embedder.model());
         try {
             long version = table.reembed(pipelines.declaredLayout(name), texts -> embed(embedder, texts), job.done::addAndGet);
-            job.finish("done", version, null);
+            job.finish(ReembedStatus.State.DONE, version, null);
             LOG.infof("table %s: re-embedded %d rows with %s as version %d; ingest resumes", name, job.done.get(),
                     embedder.model(), version);
             pipelines.resume(name);
         } catch (RuntimeException e) {
-            job.finish("failed", null, e.getMessage());
+            job.finish(ReembedStatus.State.FAILED, null, e.getMessage());
             LOG.errorf(e, "table %s: re-embed failed; the table keeps its old vectors and stays held", name);
         }
     }
@@ -130,7 +130,7 @@ public class Reembeds {
         final long fromVersion;
         final Instant startedAt = Instant.now();
         final AtomicLong done = new AtomicLong();
-        volatile String state = "running";
+        volatile ReembedStatus.State state = ReembedStatus.State.RUNNING;
         volatile Long toVersion;
         volatile Instant finishedAt;
         volatile String error;
@@ -141,7 +141,7 @@ public class Reembeds {
             this.fromVersion = fromVersion;
         }
 
-        void finish(String outcome, Long version, String failure) {
+        void finish(ReembedStatus.State outcome, Long version, String failure) {
             toVersion = version;
             error = failure;
             finishedAt = Instant.now();

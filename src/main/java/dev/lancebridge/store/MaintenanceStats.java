@@ -19,7 +19,7 @@ import java.util.List;
  * @param indexesOptimized indexes that had unindexed rows folded in
  * @param version          the table version after the pass
  */
-public record MaintenanceStats(Instant at, long durationMs, String outcome, String error, int fragmentsBefore,
+public record MaintenanceStats(Instant at, long durationMs, Outcome outcome, String error, int fragmentsBefore,
                                int fragmentsAfter, long versionsRemoved, long bytesRemoved, List<String> indexesCreated,
                                List<String> indexesOptimized, long version) {
 
@@ -39,17 +39,27 @@ public record MaintenanceStats(Instant at, long durationMs, String outcome, Stri
         final List<String> indexesOptimized = new ArrayList<>();
 
         MaintenanceStats done(long version) {
-            return build("ok", null, version);
+            return build(Outcome.OK, null, version);
         }
 
         MaintenanceStats failed(long version, String error) {
-            return build("failed", error, version);
+            return build(Outcome.FAILED, error, version);
         }
 
-        private MaintenanceStats build(String outcome, String error, long version) {
+        private MaintenanceStats build(Outcome outcome, String error, long version) {
             return new MaintenanceStats(at, (System.nanoTime() - started) / 1_000_000, outcome, error, fragmentsBefore,
                     fragmentsAfter, versionsRemoved, bytesRemoved, List.copyOf(indexesCreated),
                     List.copyOf(indexesOptimized), version);
+        }
+    }
+
+    /** How a pass ended; written in lower case ({@code "ok"}). */
+    public enum Outcome {
+        OK, FAILED;
+
+        @com.fasterxml.jackson.annotation.JsonValue
+        public String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
         }
     }
 }

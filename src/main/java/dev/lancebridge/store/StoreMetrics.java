@@ -48,7 +48,7 @@ public class StoreMetrics {
         gauge(table, "bridge.maintenance.last.duration.seconds", "duration of the last maintenance pass",
                 stats -> stats.lastMaintenance() == null ? Double.NaN : stats.lastMaintenance().durationMs() / 1000.0);
         gauge(table, "bridge.maintenance.last.success", "1 if the last maintenance pass succeeded, 0 if it failed",
-                stats -> stats.lastMaintenance() == null ? Double.NaN : "ok".equals(stats.lastMaintenance().outcome()) ? 1 : 0);
+                stats -> stats.lastMaintenance() == null ? Double.NaN : stats.lastMaintenance().outcome() == MaintenanceStats.Outcome.OK ? 1 : 0);
         gauge(table, "bridge.maintenance.last.timestamp.seconds", "when the last maintenance pass started (epoch seconds)",
                 stats -> stats.lastMaintenance() == null ? Double.NaN : stats.lastMaintenance().at().getEpochSecond());
     }
