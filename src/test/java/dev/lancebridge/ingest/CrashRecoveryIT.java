@@ -224,7 +224,17 @@ class CrashRecoveryIT {
                 }
             }
         }
-        assertEquals(expectedLiveRows(), ids.size(), "row count");
+        java.util.Set<String> live = new java.util.TreeSet<>();
+        expected.forEach((id, text) -> {
+            if (text != null) {
+                live.add(id);
+            }
+        });
+        java.util.Set<String> extra = new java.util.TreeSet<>(ids);
+        extra.removeAll(live);
+        java.util.Set<String> missing = new java.util.TreeSet<>(live);
+        missing.removeAll(ids);
+        assertEquals(expectedLiveRows(), ids.size(), "row count; rows that should not be there " + extra + ", rows missing " + missing);
         assertEquals(ids.size(), new java.util.HashSet<>(ids).size(), "no id stored twice");
         expected.forEach((id, text) -> assertEquals(text, texts.get(id), "row " + id));
     }
