@@ -245,7 +245,7 @@ final class TablePipeline {
         try {
             messages = consumer.fetch(settings.batchSize(), settings.batchWait());
         } catch (RuntimeException e) {
-            fetchDelay = grow(fetchDelay);
+            fetchDelay = backoff.after(fetchDelay);
             fetchError = e.toString();
             LOG.warnf("table %s: fetch failed (%s); retrying in %s", table, e.getMessage(), fetchDelay);
             progressIfNothingInHand();
@@ -329,30 +329,61 @@ final class TablePipeline {
     }
 
     /**
-     * Embeds the batch; while the embedder is unavailable (a remote endpoint down or slow), keeps
-     * the batch in hand and tries again with growing delays. The events stay unacked under
-     * in-progress heartbeats, so their delivery count does not grow and none is dead-lettered for
-     * an outage; waiting for the embedder is not a stall. Null when the pipeline stops meanwhile.
+     * Embeds the batch; while the embedder is unavailable (a remote endpoint down or slow), holds
+     * it ({@link #holdWhileUnavailable}): waiting for the embedder is not a stall. Null when the
+     * pipeline stops meanwhile.
      */
     private EmbedStage.Embedded embedWhileUnavailable(IngestBatch batch) {
+        EmbedStage.Embedded embedded = holdWhileUnavailable("embed", () -> {
+            try {
+                return Try.done(Isolation.embed(embedStage, batch.changes()));
+            } catch (EmbedderUnavailableException unavailable) {
+                return Try.unavailable(unavailable.getMessage());
+            }
+        }, why -> {
+            if (!why.equals(embedError)) {
+                LOG.warnf("table %s: embedder unavailable, holding %d events and retrying every %s at most: %s", table,
+                        batch.messages().size(), settings.maxRetryDelay(), why);
+            }
+            embedError = why;
+        });
+        if (embedded != null) {
+            embedError = null;
+        }
+        return embedded;
+    }
+
+    /** One try of a held batch: its result, or why what it needs is unavailable. */
+    private record Try<T>(T result, String unavailable) {
+        static <T> Try<T> done(T result) {
+            return new Try<>(result, null);
+        }
+
+        static <T> Try<T> unavailable(String why) {
+            return new Try<>(null, why);
+        }
+    }
+
+    /**
+     * Tries {@code attempt} until what it needs (the embedder, the store) is available again,
+     * holding the batch in hand meanwhile under in-progress heartbeats and waiting with growing
+     * delays: no nak, so no delivery is used up and nothing is dead-lettered for an outage.
+     * {@code seen} hears each try's reason. Null when the pipeline stops first.
+     */
+    private <T> T holdWhileUnavailable(String stage, java.util.function.Supplier<Try<T>> attempt,
+                                       java.util.function.Consumer<String> seen) {
         Duration delay = Duration.ZERO;
         while (true) {
-            try {
-                EmbedStage.Embedded embedded = Isolation.embed(embedStage, batch.changes());
-                embedError = null;
-                return embedded;
-            } catch (EmbedderUnavailableException unavailable) {
-                delay = grow(delay);
-                metrics.failed("embed");
-                if (!unavailable.getMessage().equals(embedError)) {
-                    LOG.warnf("table %s: embedder unavailable, holding %d events and retrying every %s at most: %s", table,
-                            batch.messages().size(), settings.maxRetryDelay(), unavailable.getMessage());
-                }
-                embedError = unavailable.getMessage();
-                progressAt = System.nanoTime();
-                if (!sleepWhileRunning(delay)) {
-                    return null;
-                }
+            Try<T> tried = attempt.get();
+            if (tried.unavailable() == null) {
+                return tried.result();
+            }
+            delay = backoff.after(delay);
+            metrics.failed(stage);
+            seen.accept(tried.unavailable());
+            progressAt = System.nanoTime();
+            if (!sleepWhileRunning(delay)) {
+                return null;
             }
         }
     }
@@ -394,7 +425,7 @@ final class TablePipeline {
     private void commitNow(IngestBatch batch) {
         List<Normalized> changes = batch.changes();
         long start = System.nanoTime();
-        Isolation.Committed committed = holdWhileStoreFails(batch, Isolation.commit(store, changes));
+        Isolation.Committed committed = holdWhileStoreFails(batch);
         if (committed == null) {
             batch.messages().forEach(Message::nak); // stopping: the next run takes them
             return;
@@ -428,31 +459,24 @@ final class TablePipeline {
     }
 
     /**
-     * While the store refuses commits (disk full, read-only directory), keeps the batch in hand
-     * under in-progress heartbeats and tries again with growing delays: no nak, so no delivery is
-     * used up and nothing is dead-lettered for it; resumes by itself once the store takes writes.
-     * Null when the pipeline stops meanwhile.
+     * Commits the batch; while the store refuses commits (disk full, read-only directory), holds
+     * it ({@link #holdWhileUnavailable}) and resumes by itself once the store takes writes. Null
+     * when the pipeline stops meanwhile.
      */
-    private Isolation.Committed holdWhileStoreFails(IngestBatch batch, Isolation.Committed committed) {
-        Duration delay = Duration.ZERO;
-        while (committed instanceof Isolation.StoreFailing failing) {
-            delay = grow(delay);
-            metrics.failed("commit");
+    private Isolation.Committed holdWhileStoreFails(IngestBatch batch) {
+        Isolation.Committed committed = holdWhileUnavailable("commit", () -> {
+            Isolation.Committed tried = Isolation.commit(store, batch.changes());
+            return tried instanceof Isolation.StoreFailing failing ? Try.unavailable(failing.failure().getMessage()) : Try.done(tried);
+        }, why -> {
             metrics.storeFailing(true);
-            String why = failing.failure().getMessage();
             if (!why.equals(storeError)) {
                 LOG.errorf("table %s: the store refuses commits; holding %d events (seq %d..%d) and retrying every %s at most, "
                                 + "nothing is dead-lettered: %s", table, batch.messages().size(), batch.changes().get(0).streamSeq(),
                         batch.changes().get(batch.changes().size() - 1).streamSeq(), settings.maxRetryDelay(), why);
             }
             storeError = why;
-            progressAt = System.nanoTime();
-            if (!sleepWhileRunning(delay)) {
-                return null;
-            }
-            committed = Isolation.commit(store, batch.changes());
-        }
-        if (storeError != null) {
+        });
+        if (committed != null && storeError != null) {
             LOG.infof("table %s: the store takes commits again", table);
             storeError = null;
             metrics.storeFailing(false);
@@ -484,7 +508,7 @@ final class TablePipeline {
 
     /** A transient failure: nak with backoff, or dead-letter messages that used up their deliveries. */
     private void retry(IngestBatch batch, String stage, Throwable failure) {
-        Duration delay = grow(retryDelay);
+        Duration delay = backoff.after(retryDelay);
         retryDelay = delay;
         metrics.failed(stage);
         List<Message> messages = batch.messages();
@@ -503,10 +527,6 @@ final class TablePipeline {
                 message.nakWithDelay(delay);
             }
         }
-    }
-
-    private Duration grow(Duration current) {
-        return backoff.after(current);
     }
 
     private static double millisSince(long startNanos) {
