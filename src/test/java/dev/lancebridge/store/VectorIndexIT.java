@@ -85,7 +85,7 @@ class VectorIndexIT {
     @Order(2)
     void maintenanceBuildsTheVectorIndexAndSearchesUseIt() {
         MaintenanceStats pass = table.maintain(Duration.ofHours(1));
-        assertEquals("ok", pass.outcome());
+        assertEquals(MaintenanceStats.Outcome.OK, pass.outcome());
         assertEquals(List.of("vector_idx"), pass.indexesCreated());
         IndexInfo index = table.stats().indexes().stream().filter(i -> i.name().equals("vector_idx")).findFirst().orElseThrow();
         assertEquals(List.of("vector"), index.columns());
