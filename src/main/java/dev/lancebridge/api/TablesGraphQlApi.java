@@ -48,7 +48,7 @@ public class TablesGraphQlApi {
                             @Name("mode") String mode, @Name("version") Long version, @Name("tag") String tag) {
         // one request may hold many aliased searches: together they stay within bridge.search.limits.max-total-k
         search.checkTotalK(requested.add(k == null ? SearchService.DEFAULT_K : Math.max(k, 0)));
-        SearchRequest request = new SearchRequest(query, vector, k, filter, columns, null, mode, version, tag, null, null, null, null);
+        SearchRequest request = SearchRequest.of(query, vector, k, filter, columns, mode, version, tag);
         return metrics.timed(table, "graphql", request, () -> search.search(table, request)).hits().stream().map(Hit::of).toList();
     }
 }

@@ -24,4 +24,15 @@ import java.util.List;
 public record SearchRequest(String query, @JsonSetter(contentNulls = Nulls.FAIL) float[] vector, Integer k, String filter,
                             List<String> columns, Boolean prefilter, String mode, Long version, String tag, Integer nprobes,
                             Integer ef, Integer refine, Boolean exact) {
+
+    /** A search with the index knobs ({@code prefilter}, {@code nprobes}, {@code ef}, {@code refine}, {@code exact}) at their defaults. */
+    public static SearchRequest of(String query, float[] vector, Integer k, String filter, List<String> columns, String mode,
+                                   Long version, String tag) {
+        return new SearchRequest(query, vector, k, filter, columns, null, mode, version, tag, null, null, null, null);
+    }
+
+    /** The same search with these index knobs (null: the default). */
+    public SearchRequest tuned(Integer nprobes, Integer ef, Integer refine) {
+        return new SearchRequest(query, vector, k, filter, columns, prefilter, mode, version, tag, nprobes, ef, refine, exact);
+    }
 }

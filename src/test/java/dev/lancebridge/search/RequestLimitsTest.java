@@ -23,7 +23,7 @@ class RequestLimitsTest {
     });
 
     private static SearchRequest search(String query, String filter, List<String> columns, Integer nprobes, Integer ef, Integer refine) {
-        return new SearchRequest(query, null, null, filter, columns, null, null, null, null, nprobes, ef, refine, null);
+        return SearchRequest.of(query, null, null, filter, columns, null, null, null).tuned(nprobes, ef, refine);
     }
 
     @Test
