@@ -30,31 +30,27 @@ final class NatsTls {
         if (tls.cert().isPresent() != tls.key().isPresent()) {
             throw new IllegalStateException("bridge.nats.tls.cert and bridge.nats.tls.key go together: set both or neither");
         }
+        tls.cert().ifPresent(cert -> readable("bridge.nats.tls.cert", cert));
+        tls.key().ifPresent(key -> readable("bridge.nats.tls.key", key));
+        tls.ca().ifPresent(ca -> readable("bridge.nats.tls.ca", ca));
         KeyManager[] keys = null;
         TrustManager[] trust = null;
-        try {
-            if (tls.cert().isPresent()) {
-                readable("bridge.nats.tls.cert", tls.cert().get());
-                readable("bridge.nats.tls.key", tls.key().get());
+        if (tls.cert().isPresent()) {
+            try {
                 keys = new PemKeyCertOptions().setCertPath(tls.cert().get().toString()).setKeyPath(tls.key().get().toString())
                         .getKeyManagerFactory(vertx).getKeyManagers();
+            } catch (Exception e) {
+                throw new IllegalStateException("bridge.nats.tls.cert/key: cannot read the client certificate " + tls.cert().get()
+                        + " and key " + tls.key().get() + " as PEM: " + e.getMessage(), e);
             }
-        } catch (IllegalStateException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException("bridge.nats.tls.cert/key: cannot read the client certificate " + tls.cert().get()
-                    + " and key " + tls.key().get() + " as PEM: " + e.getMessage(), e);
         }
-        try {
-            if (tls.ca().isPresent()) {
-                readable("bridge.nats.tls.ca", tls.ca().get());
+        if (tls.ca().isPresent()) {
+            try {
                 trust = new PemTrustOptions().addCertPath(tls.ca().get().toString()).getTrustManagerFactory(vertx).getTrustManagers();
+            } catch (Exception e) {
+                throw new IllegalStateException("bridge.nats.tls.ca: cannot read " + tls.ca().get() + " as PEM certificates: "
+                        + e.getMessage(), e);
             }
-        } catch (IllegalStateException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException("bridge.nats.tls.ca: cannot read " + tls.ca().get() + " as PEM certificates: "
-                    + e.getMessage(), e);
         }
         try {
             SSLContext context = SSLContext.getInstance("TLS");

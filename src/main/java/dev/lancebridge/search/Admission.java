@@ -41,16 +41,17 @@ public class Admission {
 
     /** Streams a search's answer in one of the search slots, within the timeout. */
     public void searchStream(Runnable search) {
-        searches.get(() -> {
-            search.run();
-            return Boolean.TRUE;
-        }, Boolean.class);
+        run(searches, search);
     }
 
     /** Streams an export in one of the export slots (no timeout: an export takes as long as its client reads). */
     public void export(Runnable export) {
-        exports.get(() -> {
-            export.run();
+        run(exports, export);
+    }
+
+    private static void run(Guard guard, Runnable work) {
+        guard.get(() -> {
+            work.run();
             return Boolean.TRUE;
         }, Boolean.class);
     }
