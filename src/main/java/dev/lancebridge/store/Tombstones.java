@@ -37,6 +37,10 @@ import java.util.Map;
  * at the next maintenance pass ({@link #maintain}), which also compacts the dataset and drops its
  * old versions. A full replay (a new consumer) delivers in stream order, each delete after the
  * inserts before it, and records the tombstones again as it goes.
+ *
+ * <p>Acked is not the same as delivered once: a copy of an event may still be in flight when the
+ * first copy's ack moves the floor past the deletion, so everything at or below the ack floor is
+ * buried as a late copy of an event already committed.
  */
 final class Tombstones implements AutoCloseable {
 
@@ -84,10 +88,15 @@ final class Tombstones implements AutoCloseable {
         }
     }
 
-    /** True when {@code row} is not newer than the deletion of its id. */
+    /**
+     * True when {@code row} is not newer than the deletion of its id, or when the consumer has
+     * acked its event already: then this is a late copy of an event committed before (JetStream
+     * redelivered it while the first copy was still in flight), and the tombstone that would
+     * bury it may already be let go.
+     */
     boolean buries(Row row) {
         Long deleted = deletedAt.get(row.id());
-        return deleted != null && deleted >= row.streamSeq();
+        return row.streamSeq() <= ackFloor || deleted != null && deleted >= row.streamSeq();
     }
 
     /** Persists the tombstones (one commit) before the caller deletes the rows. */
@@ -113,12 +122,18 @@ final class Tombstones implements AutoCloseable {
         deletions.forEach(d -> deletedAt.merge(d.id(), d.streamSeq(), Math::max));
     }
 
-    /** Every event at or below {@code seq} is acked: the tombstones at or below it can guard nothing any more. */
+    /**
+     * Every event at or below {@code seq} is acked: the tombstones at or below it can guard nothing
+     * any more. A floor below the last one means the consumer was replaced (deleted and created
+     * again): it replays in stream order, each delete after the inserts before it, so the floor
+     * starts over rather than burying the replay.
+     */
     void forgetThrough(long seq) {
         if (seq > ackFloor) {
-            ackFloor = seq;
             deletedAt.values().removeIf(deleted -> deleted <= seq);
         }
+        ackFloor = seq;
+        prunedFloor = Math.min(prunedFloor, seq);
     }
 
     /** Tombstones in memory (for tests and figures). */

@@ -179,6 +179,36 @@ class LanceTableTest {
         assertEquals(0, table.countRows("id = 'kept'"), "the kept tombstone survives reopening");
     }
 
+    /**
+     * JetStream redelivers a message whose ack-wait ran out while the first copy is still in the
+     * bridge; the first copy commits and is acked, the ack floor passes the delete after it and
+     * the delete's tombstone is let go. The late second copy must not bring the deleted row back.
+     */
+    @Test
+    void aLateCopyOfAnAckedInsertDoesNotResurrectItsDeletedRow() {
+        table.commit(List.of(row("gone", "first copy", 6)));
+        table.commit(List.of(new Deletion("gone", 1300)));
+        table.ackedThrough(1368);
+        assertEquals(0, table.tombstoneCounts()[0], "the tombstone is let go");
+
+        CommitStats late = table.commit(List.of(row("gone", "second copy, delivered before the ack", 6)));
+        assertEquals(0, table.countRows("id = 'gone'"));
+        assertEquals(1, late.skipped(), "counted as a duplicate");
+    }
+
+    /** A replaced consumer (deleted and created again) starts its ack floor over and replays in stream order. */
+    @Test
+    void aReplacedConsumerReplaysEverything() {
+        table.commit(List.of(row("a", "one", 1), row("b", "two", 2)));
+        table.ackedThrough(2);
+        table.commit(List.of(new Deletion("a", 3)));
+        table.ackedThrough(0); // the new consumer has acked nothing
+        table.commit(List.of(row("a", "one", 1), row("b", "two, replayed", 2)));
+        table.commit(List.of(new Deletion("a", 3)));
+        assertEquals(0, table.countRows("id = 'a'"));
+        assertEquals(1, table.countRows("id = 'b'"));
+    }
+
     @Test
     void idsWithQuotesAreSafe() {
         table.commit(List.of(row("it's", "quoted", 1), row("x') OR ('1'='1", "injection", 2)));
