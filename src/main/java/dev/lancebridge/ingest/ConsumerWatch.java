@@ -18,7 +18,7 @@ final class ConsumerWatch {
     private static final Logger LOG = Logger.getLogger(ConsumerWatch.class);
 
     private final String table;
-    private final TableConsumer consumer;
+    private final EventSource consumer;
     private final BooleanSupplier connected;
     private final TablePipeline.Committer store;
     private final Duration ackWait;
@@ -33,7 +33,7 @@ final class ConsumerWatch {
      *                         answer then is stuck, while one that cannot be reached is not
      * @param lastCommittedSeq the highest stream sequence the pipeline committed (named when JetStream cannot be asked)
      */
-    ConsumerWatch(String table, TableConsumer consumer, BooleanSupplier connected, TablePipeline.Committer store,
+    ConsumerWatch(String table, EventSource consumer, BooleanSupplier connected, TablePipeline.Committer store,
                   Duration ackWait, PipelineMetrics metrics, LongSupplier lastCommittedSeq) {
         this.table = table;
         this.consumer = consumer;

@@ -27,11 +27,21 @@ final class DeadLetters {
     static final String ORIGINAL_SEQ = "Bridge-Original-Seq";
     static final String ORIGINAL_MSG_ID = "Bridge-Original-Msg-Id";
 
-    private final JetStream jetStream;
+    /** Stores a letter in JetStream and returns once it is stored: {@link JetStream#publish(Message, PublishOptions)}. */
+    @FunctionalInterface
+    interface Publisher {
+        void publish(Message letter, PublishOptions options) throws IOException, JetStreamApiException;
+    }
+
+    private final Publisher publisher;
     private final String subject;
 
     DeadLetters(JetStream jetStream, String table) {
-        this.jetStream = jetStream;
+        this((letter, options) -> jetStream.publish(letter, options), table);
+    }
+
+    DeadLetters(Publisher publisher, String table) {
+        this.publisher = publisher;
         this.subject = JetStreamSetup.DEAD_LETTER_PREFIX + table;
     }
 
@@ -66,11 +76,6 @@ final class DeadLetters {
     }
 
     /** Returns once JetStream has stored the dead letter. */
-    void publish(Message original, Rejection.Reason reason, String detail) throws IOException, JetStreamApiException {
-        publish(Original.of(original), reason, detail);
-    }
-
-    /** Returns once JetStream has stored the dead letter. */
     void publish(Original original, Rejection.Reason reason, String detail) throws IOException, JetStreamApiException {
         Headers headers = new Headers();
         if (original.headers() != null) {
@@ -92,7 +97,7 @@ final class DeadLetters {
                 .headers(headers)
                 .data(original.data())
                 .build();
-        jetStream.publish(letter, PublishOptions.builder().messageId("dlq:" + original.stream() + ":" + original.seq()).build());
+        publisher.publish(letter, PublishOptions.builder().messageId("dlq:" + original.stream() + ":" + original.seq()).build());
     }
 
     /** Header values cannot hold line breaks, nor a letter's reader the credentials an endpoint's error repeated. */

@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
-import io.nats.client.Message;
 
 import java.time.Duration;
 import java.util.List;
@@ -92,21 +91,21 @@ final class PipelineMetrics {
         stalled.set(stuck ? 1 : 0);
     }
 
-    void fetched(List<Message> messages) {
-        if (messages.isEmpty()) {
+    void fetched(List<Delivery> deliveries) {
+        if (deliveries.isEmpty()) {
             pending.set(0);
             return;
         }
-        received.increment(messages.size());
-        batchSize.record(messages.size());
+        received.increment(deliveries.size());
+        batchSize.record(deliveries.size());
         long again = 0;
-        for (Message message : messages) {
-            if (message.metaData().deliveredCount() > 1) {
+        for (Delivery delivery : deliveries) {
+            if (delivery.deliveredCount() > 1) {
                 again++;
             }
         }
         redelivered.increment(again);
-        pending.set(messages.get(messages.size() - 1).metaData().pendingCount());
+        pending.set(deliveries.get(deliveries.size() - 1).pending());
     }
 
     /** Reports {@code events} (fetched, not yet acked or naked) as a gauge, read at each scrape. */
@@ -122,13 +121,13 @@ final class PipelineMetrics {
         reusedVectors.increment(reused);
     }
 
-    /** A commit of {@code messages} that returned after {@code nanos}; {@code stored} of them were rows or deletes. */
-    void committed(List<Message> messages, long stored, long nanos) {
+    /** A commit of {@code deliveries} that returned after {@code nanos}; {@code stored} of them were rows or deletes. */
+    void committed(List<Delivery> deliveries, long stored, long nanos) {
         commitTime.record(nanos, TimeUnit.NANOSECONDS);
         committed.increment(stored);
         long now = System.currentTimeMillis();
-        for (Message message : messages) {
-            freshness.record(Math.max(0, now - message.metaData().timestamp().toInstant().toEpochMilli()), TimeUnit.MILLISECONDS);
+        for (Delivery delivery : deliveries) {
+            freshness.record(Math.max(0, now - delivery.storedAtMillis()), TimeUnit.MILLISECONDS);
         }
     }
 

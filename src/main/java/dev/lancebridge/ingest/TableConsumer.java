@@ -18,7 +18,7 @@ import java.util.List;
  * (JetStream's own {@code max_bytes}, so a batch of large events never lands in the heap whole),
  * and what JetStream holds for it.
  */
-final class TableConsumer {
+final class TableConsumer implements EventSource {
 
     /** Room for a message's headers and protocol beside its payload. */
     private static final long ENVELOPE = 64 * 1024;
@@ -58,10 +58,11 @@ final class TableConsumer {
      * {@code maxWait}; throws when JetStream cannot be asked. One pull request: the server ends
      * it when the batch is full by count or by bytes, or when it expires.
      */
-    List<Message> fetch(int maxMessages, Duration maxWait) {
+    @Override
+    public List<Delivery> fetch(int maxMessages, Duration maxWait) {
         long deadline = System.nanoTime() + maxWait.toNanos();
         Duration expires = maxWait.compareTo(EXPIRY_MARGIN.multipliedBy(2)) > 0 ? maxWait.minus(EXPIRY_MARGIN) : maxWait;
-        List<Message> messages = new ArrayList<>();
+        List<Delivery> messages = new ArrayList<>();
         try {
             subscription.pull(PullRequestOptions.builder(maxMessages).maxBytes(maxBytes).expiresIn(expires).build());
             while (messages.size() < maxMessages) {
@@ -70,7 +71,7 @@ final class TableConsumer {
                 if (message == null) {
                     break; // expired, or the server ended the request (full by bytes)
                 }
-                messages.add(message);
+                messages.add(new JetStreamDelivery(message));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -88,14 +89,15 @@ final class TableConsumer {
      * delivered message is left unseen (it would stay unacked until ack-wait, and a drain of the
      * connection would wait on it).
      */
-    List<Message> stragglers(Duration wait) {
-        List<Message> messages = new ArrayList<>();
+    @Override
+    public List<Delivery> stragglers(Duration wait) {
+        List<Delivery> messages = new ArrayList<>();
         long deadline = System.nanoTime() + wait.toNanos();
         try {
             for (long left = wait.toNanos(); left > 0; left = deadline - System.nanoTime()) {
                 Message message = subscription.nextMessage(Duration.ofNanos(left));
                 if (message != null) {
-                    messages.add(message);
+                    messages.add(new JetStreamDelivery(message));
                 }
             }
         } catch (InterruptedException e) {
@@ -106,11 +108,13 @@ final class TableConsumer {
         return messages;
     }
 
-    ConsumerInfo info() throws IOException, JetStreamApiException {
+    @Override
+    public ConsumerInfo info() throws IOException, JetStreamApiException {
         return subscription.getConsumerInfo();
     }
 
-    String name() {
+    @Override
+    public String name() {
         return subscription.getConsumerName();
     }
 }

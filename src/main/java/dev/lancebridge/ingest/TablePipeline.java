@@ -7,13 +7,10 @@ import dev.lancebridge.embed.EmbedderUnavailableException;
 import dev.lancebridge.normalize.Deletion;
 import dev.lancebridge.normalize.Normalized;
 import dev.lancebridge.normalize.Normalizer;
-import dev.lancebridge.normalize.RawEvent;
 import dev.lancebridge.normalize.Rejection;
 import dev.lancebridge.normalize.Row;
 import dev.lancebridge.store.CommitStats;
 import dev.lancebridge.store.LanceTable;
-import io.nats.client.Message;
-import io.nats.client.impl.NatsJetStreamMetaData;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
@@ -37,14 +34,20 @@ import java.util.concurrent.TimeUnit;
  * is acked only after the commit that holds it returned. Malformed events are dead-lettered and
  * acked; a failed embed or commit naks the batch with a growing delay, and a message that used up
  * its deliveries is dead-lettered instead of dropped.
+ *
+ * <p>The stages are Mutiny streams with backpressure over three threads; what each stage decides
+ * is in {@link #fetchNow}, {@link #embedNow} and {@link #commitNow}, which {@link #step} also runs
+ * one after the other on the caller's thread, so that a test can drive the pipeline with fake
+ * deliveries ({@link Delivery}) and a fake clock ({@link PipelineClock}).
  */
 final class TablePipeline {
 
     private static final Logger LOG = Logger.getLogger(TablePipeline.class);
+    /** What a fetch returns once the pipeline stopped and nothing is left to take: the end of the stream. */
     private static final IngestBatch STOP = new IngestBatch(List.of(), List.of());
 
     private final String table;
-    private final TableConsumer consumer;
+    private final EventSource consumer;
     private final ConsumerWatch watch;
     private final Normalizer normalizer;
     private final EmbedStage embedStage;
@@ -53,11 +56,12 @@ final class TablePipeline {
     private final BridgeConfig.Ingest settings;
     private final Backoff backoff;
     private final PipelineMetrics metrics;
+    private final PipelineClock clock;
     private final ExecutorService fetchThread;
     private final ExecutorService embedThread;
     private final ExecutorService writerThread;
     private final ScheduledExecutorService heartbeat;
-    /** Batches fetched and not yet acked or naked: their messages get in-progress heartbeats. */
+    /** Batches fetched and not yet acked or naked: their deliveries get in-progress heartbeats. */
     private final Set<IngestBatch> inFlight = ConcurrentHashMap.newKeySet();
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile boolean running;
@@ -70,11 +74,11 @@ final class TablePipeline {
     /** Why the store refuses commits while a batch waits for it, or null. */
     private volatile String storeError;
     /** Last time the pipeline committed, or had nothing in hand and no failure outstanding (nanoTime). */
-    private volatile long progressAt = System.nanoTime();
+    private volatile long progressAt;
     /** Delay before the next fetch after a failed embed or commit; reset by the next commit. */
     private volatile Duration retryDelay = Duration.ZERO;
     /** Last time a fetch returned events (nanoTime). */
-    private volatile long receivedAt = System.nanoTime();
+    private volatile long receivedAt;
     /** The highest stream sequence committed so far (for the log when JetStream cannot be asked). */
     private volatile long lastCommittedSeq;
     /** Delay before the next fetch after a failed fetch (NATS unreachable); reset by the next fetch. */
@@ -116,9 +120,15 @@ final class TablePipeline {
     }
 
     /** @param connected whether the connection {@code consumer} lives on says it is up (see {@link ConsumerWatch}) */
-    TablePipeline(String table, TableConsumer consumer, java.util.function.BooleanSupplier connected,
+    TablePipeline(String table, EventSource consumer, java.util.function.BooleanSupplier connected,
                   Normalizer normalizer, EmbedStage embedStage, Committer store, DeadLetters deadLetters,
                   BridgeConfig.Ingest settings, PipelineMetrics metrics) {
+        this(table, consumer, connected, normalizer, embedStage, store, deadLetters, settings, metrics, PipelineClock.SYSTEM);
+    }
+
+    TablePipeline(String table, EventSource consumer, java.util.function.BooleanSupplier connected,
+                  Normalizer normalizer, EmbedStage embedStage, Committer store, DeadLetters deadLetters,
+                  BridgeConfig.Ingest settings, PipelineMetrics metrics, PipelineClock clock) {
         this.table = table;
         this.consumer = consumer;
         this.normalizer = normalizer;
@@ -128,6 +138,9 @@ final class TablePipeline {
         this.settings = settings;
         this.backoff = Backoff.of(settings);
         this.metrics = metrics;
+        this.clock = clock;
+        this.progressAt = clock.nanoTime();
+        this.receivedAt = progressAt;
         this.watch = new ConsumerWatch(table, consumer, connected, store, settings.ackWait(), metrics, () -> lastCommittedSeq);
         this.fetchThread = Executors.newSingleThreadExecutor(DaemonThreads.named("fetch-" + table));
         this.embedThread = Executors.newSingleThreadExecutor(DaemonThreads.named("embed-" + table));
@@ -137,18 +150,18 @@ final class TablePipeline {
     }
 
     void start() {
-        running = true;
+        begin();
         // Keeps AckWait short (fast redelivery after a crash) without redelivering slow batches.
         long every = Math.max(100, settings.ackWait().toMillis() / 3);
         heartbeat.scheduleAtFixedRate(this::markInProgress, every, every, TimeUnit.MILLISECONDS);
         long watchEvery = watch.period().toMillis();
-        heartbeat.scheduleWithFixedDelay(() -> watch.check(state()), watchEvery, watchEvery, TimeUnit.MILLISECONDS);
+        heartbeat.scheduleWithFixedDelay(this::watchConsumer, watchEvery, watchEvery, TimeUnit.MILLISECONDS);
         flow = Multi.createBy().repeating().uni(this::fetch).until(batch -> batch == STOP)
                 .filter(batch -> !batch.isEmpty())
-                .onItem().transformToUniAndConcatenate(this::embed)
+                .onItem().transformToUniAndConcatenate(batch -> Uni.createFrom().item(() -> embedNow(batch)).runSubscriptionOn(embedThread))
                 // a buffer of one lets the next batch be fetched and embedded while this one commits
                 .emitOn(writerThread, 1)
-                .onItem().transformToUniAndConcatenate(this::commit)
+                .onItem().transformToUniAndConcatenate(batch -> Uni.createFrom().item(() -> commitNow(batch)).runSubscriptionOn(writerThread))
                 .subscribe().with(
                         ignored -> { },
                         failure -> {
@@ -160,9 +173,32 @@ final class TablePipeline {
                         finished::countDown);
     }
 
+    /** Lets {@link #fetchNow} fetch: by {@link #start}, or by a test that drives the pipeline with {@link #step}. */
+    void begin() {
+        running = true;
+    }
+
+    /**
+     * One iteration on the caller's thread, as the stream runs it: fetch, embed, commit, settle
+     * with JetStream. False once the pipeline stopped and nothing was left to take.
+     */
+    boolean step() {
+        IngestBatch batch = fetchNow();
+        if (batch == STOP) {
+            return false;
+        }
+        commitNow(embedNow(batch));
+        return true;
+    }
+
+    /** Stops fetching: a {@link #step} still takes the stragglers and ends the stream; no batch in hand is dropped. */
+    void halt() {
+        running = false;
+    }
+
     /** Stops fetching, lets the batches in flight commit and ack, within {@code grace}. */
     boolean stop(Duration grace) {
-        running = false;
+        halt();
         boolean drained;
         try {
             drained = finished.await(grace.toMillis(), TimeUnit.MILLISECONDS);
@@ -189,7 +225,7 @@ final class TablePipeline {
 
     /** What health checks read: whether it runs, what it holds, and how long since it last made progress. */
     PipelineState state() {
-        long now = System.nanoTime();
+        long now = clock.nanoTime();
         String waitingFor = storeError != null ? "the store: " + storeError
                 : embedError != null ? "the embedder: " + embedError : null;
         return new PipelineState(running, stoppedBy, fetchError, waitingFor, eventsInHand(), !retryDelay.isZero(),
@@ -199,7 +235,7 @@ final class TablePipeline {
     private int eventsInHand() {
         int inHand = 0;
         for (IngestBatch batch : inFlight) {
-            inHand += batch.messages().size();
+            inHand += batch.deliveries().size();
         }
         return inHand;
     }
@@ -220,70 +256,81 @@ final class TablePipeline {
      */
     private void progressIfNothingInHand() {
         if (inFlight.isEmpty() && retryDelay.isZero()) {
-            progressAt = System.nanoTime();
+            progressAt = clock.nanoTime();
         }
     }
 
+    /** How long the stream waits before its next fetch: the delay after a failed fetch, embed or commit. */
+    Duration pauseBeforeFetch() {
+        return retryDelay.compareTo(fetchDelay) >= 0 ? retryDelay : fetchDelay;
+    }
+
     private Uni<IngestBatch> fetch() {
-        Duration pause = retryDelay.compareTo(fetchDelay) >= 0 ? retryDelay : fetchDelay;
+        Duration pause = pauseBeforeFetch();
         Uni<Void> wait = pause.isZero() ? Uni.createFrom().voidItem()
                 : Uni.createFrom().voidItem().onItem().delayIt().by(pause);
         return wait.chain(() -> Uni.createFrom().item(this::fetchNow).runSubscriptionOn(fetchThread));
     }
 
     private IngestBatch fetchNow() {
-        List<Message> messages;
-        long start = System.nanoTime();
+        List<Delivery> deliveries;
+        long start = clock.nanoTime();
         if (!running) {
             // stopping: a pull may still have been answering when the last fetch gave up; take those too
-            messages = consumer.stragglers(settings.batchWait());
-            if (messages.isEmpty()) {
+            deliveries = consumer.stragglers(settings.batchWait());
+            if (deliveries.isEmpty()) {
                 return STOP;
             }
-            return normalized(messages, start);
+            return normalized(deliveries, start);
         }
         try {
-            messages = consumer.fetch(settings.batchSize(), settings.batchWait());
+            deliveries = consumer.fetch(settings.batchSize(), settings.batchWait());
         } catch (RuntimeException e) {
             fetchDelay = backoff.after(fetchDelay);
             fetchError = e.toString();
             LOG.warnf("table %s: fetch failed (%s); retrying in %s", table, e.getMessage(), fetchDelay);
             progressIfNothingInHand();
-            return new IngestBatch(List.of(), List.of());
+            return IngestBatch.EMPTY;
         }
         fetchDelay = Duration.ZERO;
         fetchError = null;
-        return normalized(messages, start);
+        return normalized(deliveries, start);
     }
 
-    /** The fetched messages, normalized, as a batch now in hand. */
-    private IngestBatch normalized(List<Message> messages, long start) {
-        metrics.fetched(messages);
-        if (!messages.isEmpty()) {
-            receivedAt = System.nanoTime();
+    /** The fetched deliveries, normalized, as a batch now in hand. */
+    private IngestBatch normalized(List<Delivery> deliveries, long start) {
+        metrics.fetched(deliveries);
+        if (!deliveries.isEmpty()) {
+            receivedAt = clock.nanoTime();
         }
-        List<Normalized> changes = new ArrayList<>(messages.size());
-        for (Message message : messages) {
-            changes.add(unreadable(message) ? new Rejection(Rejection.Reason.UNREADABLE_MESSAGE, UNREADABLE_DETAIL,
-                    message.metaData().streamSequence()) : normalizer.normalize(toRawEvent(message)));
+        List<Normalized> changes = new ArrayList<>(deliveries.size());
+        for (Delivery delivery : deliveries) {
+            changes.add(delivery.unreadable() ? new Rejection(Rejection.Reason.UNREADABLE_MESSAGE, UNREADABLE_DETAIL,
+                    delivery.streamSeq()) : normalizer.normalize(delivery.event()));
         }
-        IngestBatch batch = new IngestBatch(messages, changes);
+        IngestBatch batch = new IngestBatch(deliveries, changes);
         if (batch.isEmpty()) {
             progressIfNothingInHand();
         } else {
             inFlight.add(batch);
-            LOG.debugf("table %s: fetched and normalized %d events in %.1f ms", table, messages.size(), millisSince(start));
+            LOG.debugf("table %s: fetched and normalized %d events in %.1f ms", table, deliveries.size(), millisSince(start));
         }
         return batch;
     }
 
-    private void markInProgress() {
+    /** Compares what JetStream holds with what the pipeline saw, and tells the table its ack floor (run every half ack-wait). */
+    void watchConsumer() {
+        watch.check(state());
+    }
+
+    /** Restarts the ack-wait of every delivery in hand (run every third of ack-wait). */
+    void markInProgress() {
         for (IngestBatch batch : inFlight) {
-            for (Message message : batch.messages()) {
+            for (Delivery delivery : batch.deliveries()) {
                 try {
-                    message.inProgress();
+                    delivery.inProgress();
                 } catch (RuntimeException e) {
-                    LOG.debugf("table %s: in-progress for seq %d failed: %s", table, message.metaData().streamSequence(), e.getMessage());
+                    LOG.debugf("table %s: in-progress for seq %d failed: %s", table, delivery.streamSeq(), e.getMessage());
                 }
             }
         }
@@ -292,40 +339,26 @@ final class TablePipeline {
     private static final String UNREADABLE_DETAIL = "its headers are not valid NATS headers (a non-ASCII value or a "
             + "malformed line); the original header block is in " + HeaderGuard.UNREADABLE + " (base64)";
 
-    private static boolean unreadable(Message message) {
-        return message.hasHeaders() && message.getHeaders().containsKey(HeaderGuard.UNREADABLE);
-    }
-
-    private static RawEvent toRawEvent(Message message) {
-        NatsJetStreamMetaData meta = message.metaData();
-        String msgId = null;
-        String op = null;
-        if (message.hasHeaders()) {
-            msgId = message.getHeaders().getFirst("Nats-Msg-Id");
-            op = message.getHeaders().getFirst(EventHeaders.OP);
+    /** The batch with its vectors; empty when the embed failed (the batch was naked) or the pipeline stopped meanwhile. */
+    private IngestBatch embedNow(IngestBatch batch) {
+        if (batch.isEmpty()) {
+            return batch;
         }
-        return new RawEvent(meta.getStream(), meta.streamSequence(), message.getSubject(),
-                meta.timestamp().toInstant().toEpochMilli(), msgId, op, message.getData());
-    }
-
-    private Uni<IngestBatch> embed(IngestBatch batch) {
-        return Uni.createFrom().item(() -> {
-                    long start = System.nanoTime();
-                    EmbedStage.Embedded embedded = embedWhileUnavailable(batch);
-                    if (embedded == null) {
-                        return abandon(batch);
-                    }
-                    metrics.embedded(System.nanoTime() - start, embedded.computed(), embedded.reused());
-                    LOG.debugf("table %s: embedded %d rows, kept %d stored vectors, in %.1f ms", table, embedded.computed(),
-                            embedded.reused(), millisSince(start));
-                    return batch.withChanges(embedded.changes());
-                })
-                .runSubscriptionOn(embedThread)
-                .onFailure().recoverWithItem(failure -> {
-                    retry(batch, "embed", failure);
-                    inFlight.remove(batch);
-                    return new IngestBatch(List.of(), List.of());
-                });
+        try {
+            long start = clock.nanoTime();
+            EmbedStage.Embedded embedded = embedWhileUnavailable(batch);
+            if (embedded == null) {
+                return abandon(batch);
+            }
+            metrics.embedded(clock.nanoTime() - start, embedded.computed(), embedded.reused());
+            LOG.debugf("table %s: embedded %d rows, kept %d stored vectors, in %.1f ms", table, embedded.computed(),
+                    embedded.reused(), millisSince(start));
+            return batch.withChanges(embedded.changes());
+        } catch (RuntimeException | Error failure) { // an embedder's Error (its native runtime's) fails the batch, not the stream
+            retry(batch, "embed", failure);
+            inFlight.remove(batch);
+            return IngestBatch.EMPTY;
+        }
     }
 
     /**
@@ -343,7 +376,7 @@ final class TablePipeline {
         }, why -> {
             if (!why.equals(embedError)) {
                 LOG.warnf("table %s: embedder unavailable, holding %d events and retrying every %s at most: %s", table,
-                        batch.messages().size(), settings.maxRetryDelay(), why);
+                        batch.deliveries().size(), settings.maxRetryDelay(), why);
             }
             embedError = why;
         });
@@ -381,7 +414,7 @@ final class TablePipeline {
             delay = backoff.after(delay);
             metrics.failed(stage);
             seen.accept(tried.unavailable());
-            progressAt = System.nanoTime();
+            progressAt = clock.nanoTime();
             if (!sleepWhileRunning(delay)) {
                 return null;
             }
@@ -390,10 +423,10 @@ final class TablePipeline {
 
     /** Sleeps {@code delay}, or less if the pipeline stops; false when it stopped. */
     private boolean sleepWhileRunning(Duration delay) {
-        long until = System.nanoTime() + delay.toNanos();
+        long until = clock.nanoTime() + delay.toNanos();
         try {
-            while (running && System.nanoTime() < until) {
-                Thread.sleep(Math.min(100, Math.max(1, (until - System.nanoTime()) / 1_000_000)));
+            while (running && clock.nanoTime() < until) {
+                clock.sleep(Duration.ofMillis(Math.min(100, Math.max(1, (until - clock.nanoTime()) / 1_000_000))));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -404,56 +437,55 @@ final class TablePipeline {
 
     /** Gives a batch back to JetStream at once (shutdown while waiting for the embedder). */
     private IngestBatch abandon(IngestBatch batch) {
-        batch.messages().forEach(Message::nak);
+        batch.deliveries().forEach(Delivery::nak);
         inFlight.remove(batch);
-        return new IngestBatch(List.of(), List.of());
+        return IngestBatch.EMPTY;
     }
 
-    private Uni<Void> commit(IngestBatch batch) {
-        return Uni.createFrom().item(() -> {
-            if (!batch.isEmpty()) {
-                try {
-                    commitNow(batch);
-                } finally {
-                    inFlight.removeIf(held -> held.messages() == batch.messages());
-                }
+    /** Commits the batch and settles each delivery with JetStream: ack, dead letter, or nak. */
+    private Void commitNow(IngestBatch batch) {
+        if (!batch.isEmpty()) {
+            try {
+                commitAndSettle(batch);
+            } finally {
+                inFlight.removeIf(held -> held.deliveries() == batch.deliveries());
             }
-            return (Void) null;
-        }).runSubscriptionOn(writerThread);
+        }
+        return null;
     }
 
-    private void commitNow(IngestBatch batch) {
+    private void commitAndSettle(IngestBatch batch) {
         List<Normalized> changes = batch.changes();
-        long start = System.nanoTime();
+        long start = clock.nanoTime();
         Isolation.Committed committed = holdWhileStoreFails(batch);
         if (committed == null) {
-            batch.messages().forEach(Message::nak); // stopping: the next run takes them
+            batch.deliveries().forEach(Delivery::nak); // stopping: the next run takes them
             return;
         }
         if (committed instanceof Isolation.Failed failed) {
             retry(batch, "commit", failed.failure());
             return;
         }
-        long commitNanos = System.nanoTime() - start;
+        long commitNanos = clock.nanoTime() - start;
         Map<Integer, RuntimeException> failedAlone = committed instanceof Isolation.AllBut allBut ? allBut.failed() : Map.of();
         long stored = 0;
         for (int i = 0; i < changes.size(); i++) {
-            Message message = batch.messages().get(i);
+            Delivery delivery = batch.deliveries().get(i);
             RuntimeException failure = failedAlone.get(i);
             if (failure != null) {
-                deadLetter(message, changes.get(i), Rejection.Reason.COMMIT_FAILED,
+                deadLetter(delivery, changes.get(i), Rejection.Reason.COMMIT_FAILED,
                         "committing this event alone failed while the rest of its batch committed: " + failure.getMessage());
             } else if (changes.get(i) instanceof Rejection rejection) {
-                deadLetter(message, changes.get(i), rejection.reason(), rejection.detail());
+                deadLetter(delivery, changes.get(i), rejection.reason(), rejection.detail());
             } else {
-                message.ack();
+                delivery.ack();
                 stored++;
             }
         }
-        metrics.committed(batch.messages(), stored, commitNanos);
+        metrics.committed(batch.deliveries(), stored, commitNanos);
         lastCommittedSeq = Math.max(lastCommittedSeq, changes.get(changes.size() - 1).streamSeq());
         retryDelay = Duration.ZERO;
-        progressAt = System.nanoTime();
+        progressAt = clock.nanoTime();
         LOG.debugf("table %s: committed and acked %d events (seq %d..%d) in %.1f ms: %s", table, changes.size(),
                 changes.get(0).streamSeq(), changes.get(changes.size() - 1).streamSeq(), millisSince(start), committed);
     }
@@ -471,7 +503,7 @@ final class TablePipeline {
             metrics.storeFailing(true);
             if (!why.equals(storeError)) {
                 LOG.errorf("table %s: the store refuses commits; holding %d events (seq %d..%d) and retrying every %s at most, "
-                                + "nothing is dead-lettered: %s", table, batch.messages().size(), batch.changes().get(0).streamSeq(),
+                                + "nothing is dead-lettered: %s", table, batch.deliveries().size(), batch.changes().get(0).streamSeq(),
                         batch.changes().get(batch.changes().size() - 1).streamSeq(), settings.maxRetryDelay(), why);
             }
             storeError = why;
@@ -484,23 +516,23 @@ final class TablePipeline {
         return committed;
     }
 
-    /** Dead-letters and acks {@code message}; if the dead letter cannot be stored, naks it instead. */
-    private void deadLetter(Message message, Normalized change, Rejection.Reason reason, String detail) {
+    /** Dead-letters and acks {@code delivery}; if the dead letter cannot be stored, naks it instead. */
+    private void deadLetter(Delivery delivery, Normalized change, Rejection.Reason reason, String detail) {
         // the same names as fields of JSON log lines, for log collectors to filter on
         org.jboss.logging.MDC.put("table", table);
-        org.jboss.logging.MDC.put("subject", message.getSubject());
-        org.jboss.logging.MDC.put("stream_seq", Long.toString(message.metaData().streamSequence()));
-        org.jboss.logging.MDC.put("event_id", eventId(change, message));
+        org.jboss.logging.MDC.put("subject", delivery.subject());
+        org.jboss.logging.MDC.put("stream_seq", Long.toString(delivery.streamSeq()));
+        org.jboss.logging.MDC.put("event_id", eventId(change, delivery));
         try {
-            deadLetters.publish(message, reason, detail);
-            message.ack();
+            deadLetters.publish(delivery.original(), reason, detail);
+            delivery.ack();
             metrics.deadLettered(reason);
-            LOG.warnf("table %s: dead-lettered subject=%s seq=%d id=%s to %s: %s %s", table, message.getSubject(),
-                    message.metaData().streamSequence(), eventId(change, message), deadLetters.subject(), reason, detail);
+            LOG.warnf("table %s: dead-lettered subject=%s seq=%d id=%s to %s: %s %s", table, delivery.subject(),
+                    delivery.streamSeq(), eventId(change, delivery), deadLetters.subject(), reason, detail);
         } catch (Exception e) {
             LOG.errorf("table %s: could not dead-letter subject=%s seq=%d id=%s (%s); will retry", table,
-                    message.getSubject(), message.metaData().streamSequence(), eventId(change, message), e.getMessage());
-            message.nakWithDelay(settings.retryDelay());
+                    delivery.subject(), delivery.streamSeq(), eventId(change, delivery), e.getMessage());
+            delivery.nakWithDelay(settings.retryDelay());
         } finally {
             org.jboss.logging.MDC.clear();
         }
@@ -511,37 +543,37 @@ final class TablePipeline {
         Duration delay = backoff.after(retryDelay);
         retryDelay = delay;
         metrics.failed(stage);
-        List<Message> messages = batch.messages();
+        List<Delivery> deliveries = batch.deliveries();
         List<Normalized> changes = batch.changes();
-        int last = messages.size() - 1;
+        int last = deliveries.size() - 1;
         LOG.errorf("table %s: %s failed for %d events (subject=%s.. seq=%d..%d id=%s..%s); nak, retry in %s: %s", table,
-                stage, messages.size(), messages.get(0).getSubject(), messages.get(0).metaData().streamSequence(),
-                messages.get(last).metaData().streamSequence(), eventId(changes.get(0), messages.get(0)),
-                eventId(changes.get(last), messages.get(last)), delay, failure.toString());
-        for (int i = 0; i < messages.size(); i++) {
-            Message message = messages.get(i);
-            if (message.metaData().deliveredCount() >= settings.maxDeliver()) {
-                deadLetter(message, changes.get(i), Rejection.Reason.RETRIES_EXHAUSTED, stage + " failed "
+                stage, deliveries.size(), deliveries.get(0).subject(), deliveries.get(0).streamSeq(),
+                deliveries.get(last).streamSeq(), eventId(changes.get(0), deliveries.get(0)),
+                eventId(changes.get(last), deliveries.get(last)), delay, failure.toString());
+        for (int i = 0; i < deliveries.size(); i++) {
+            Delivery delivery = deliveries.get(i);
+            if (delivery.deliveredCount() >= settings.maxDeliver()) {
+                deadLetter(delivery, changes.get(i), Rejection.Reason.RETRIES_EXHAUSTED, stage + " failed "
                         + settings.maxDeliver() + " times; last error: " + failure.getMessage());
             } else {
-                message.nakWithDelay(delay);
+                delivery.nakWithDelay(delay);
             }
         }
     }
 
-    private static double millisSince(long startNanos) {
-        return (System.nanoTime() - startNanos) / 1e6;
+    private double millisSince(long startNanos) {
+        return (clock.nanoTime() - startNanos) / 1e6;
     }
 
     /** The row id an event has or would have had; for an event rejected before it had one, its Nats-Msg-Id or "-". */
-    private static String eventId(Normalized change, Message message) {
+    private static String eventId(Normalized change, Delivery delivery) {
         if (change instanceof Row row) {
             return row.id();
         }
         if (change instanceof Deletion deletion) {
             return deletion.id();
         }
-        return message.hasHeaders() && message.getHeaders().getFirst("Nats-Msg-Id") != null
-                ? message.getHeaders().getFirst("Nats-Msg-Id") : "-";
+        String msgId = delivery.unreadable() ? null : delivery.event().msgId();
+        return msgId != null ? msgId : "-";
     }
 }

@@ -7,7 +7,6 @@ import dev.lancebridge.support.IngestSettings;
 import dev.lancebridge.support.TestFiles;
 import io.nats.NatsServerRunner;
 import io.nats.client.Connection;
-import io.nats.client.Message;
 import io.nats.client.Nats;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -58,9 +57,9 @@ class TableConsumerTest {
         int fetched = 0;
         int batches = 0;
         while (fetched < 8) {
-            List<Message> batch = consumer.fetch(500, Duration.ofSeconds(1));
+            List<Delivery> batch = consumer.fetch(500, Duration.ofSeconds(1));
             assertTrue(batch.size() <= 3, "1.06 MB holds at most three events of 300 KB: " + batch.size());
-            batch.forEach(Message::ack);
+            batch.forEach(Delivery::ack);
             fetched += batch.size();
             assertTrue(++batches <= 8, "every fetch brings at least one event");
         }
