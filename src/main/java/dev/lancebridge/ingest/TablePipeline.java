@@ -4,11 +4,9 @@ import dev.lancebridge.config.DaemonThreads;
 import dev.lancebridge.config.BridgeConfig;
 import dev.lancebridge.embed.EmbedStage;
 import dev.lancebridge.embed.EmbedderUnavailableException;
-import dev.lancebridge.normalize.Deletion;
 import dev.lancebridge.normalize.Normalized;
 import dev.lancebridge.normalize.Normalizer;
 import dev.lancebridge.normalize.Rejection;
-import dev.lancebridge.normalize.Row;
 import dev.lancebridge.store.CommitStats;
 import dev.lancebridge.store.LanceTable;
 import io.smallrye.mutiny.Multi;
@@ -52,7 +50,8 @@ final class TablePipeline {
     private final Normalizer normalizer;
     private final EmbedStage embedStage;
     private final Committer store;
-    private final DeadLetters deadLetters;
+    private final Settlement settlement;
+    private final Hold hold;
     private final BridgeConfig.Ingest settings;
     private final Backoff backoff;
     private final PipelineMetrics metrics;
@@ -134,9 +133,13 @@ final class TablePipeline {
         this.normalizer = normalizer;
         this.embedStage = embedStage;
         this.store = store;
-        this.deadLetters = deadLetters;
+        this.settlement = new Settlement(table, deadLetters, settings, metrics);
         this.settings = settings;
         this.backoff = Backoff.of(settings);
+        this.hold = new Hold(backoff, clock, () -> running, stage -> {
+            metrics.failed(stage);
+            progressAt = clock.nanoTime(); // waiting for what is unavailable is not a stall
+        });
         this.metrics = metrics;
         this.clock = clock;
         this.progressAt = clock.nanoTime();
@@ -363,15 +366,15 @@ final class TablePipeline {
 
     /**
      * Embeds the batch; while the embedder is unavailable (a remote endpoint down or slow), holds
-     * it ({@link #holdWhileUnavailable}): waiting for the embedder is not a stall. Null when the
+     * it ({@link Hold}): waiting for the embedder is not a stall. Null when the
      * pipeline stops meanwhile.
      */
     private EmbedStage.Embedded embedWhileUnavailable(IngestBatch batch) {
-        EmbedStage.Embedded embedded = holdWhileUnavailable("embed", () -> {
+        EmbedStage.Embedded embedded = hold.until("embed", () -> {
             try {
-                return Try.done(Isolation.embed(embedStage, batch.changes()));
+                return Hold.Try.done(Isolation.embed(embedStage, batch.changes()));
             } catch (EmbedderUnavailableException unavailable) {
-                return Try.unavailable(unavailable.getMessage());
+                return Hold.Try.unavailable(unavailable.getMessage());
             }
         }, why -> {
             if (!why.equals(embedError)) {
@@ -386,58 +389,9 @@ final class TablePipeline {
         return embedded;
     }
 
-    /** One try of a held batch: its result, or why what it needs is unavailable. */
-    private record Try<T>(T result, String unavailable) {
-        static <T> Try<T> done(T result) {
-            return new Try<>(result, null);
-        }
-
-        static <T> Try<T> unavailable(String why) {
-            return new Try<>(null, why);
-        }
-    }
-
-    /**
-     * Tries {@code attempt} until what it needs (the embedder, the store) is available again,
-     * holding the batch in hand meanwhile under in-progress heartbeats and waiting with growing
-     * delays: no nak, so no delivery is used up and nothing is dead-lettered for an outage.
-     * {@code seen} hears each try's reason. Null when the pipeline stops first.
-     */
-    private <T> T holdWhileUnavailable(String stage, java.util.function.Supplier<Try<T>> attempt,
-                                       java.util.function.Consumer<String> seen) {
-        Duration delay = Duration.ZERO;
-        while (true) {
-            Try<T> tried = attempt.get();
-            if (tried.unavailable() == null) {
-                return tried.result();
-            }
-            delay = backoff.after(delay);
-            metrics.failed(stage);
-            seen.accept(tried.unavailable());
-            progressAt = clock.nanoTime();
-            if (!sleepWhileRunning(delay)) {
-                return null;
-            }
-        }
-    }
-
-    /** Sleeps {@code delay}, or less if the pipeline stops; false when it stopped. */
-    private boolean sleepWhileRunning(Duration delay) {
-        long until = clock.nanoTime() + delay.toNanos();
-        try {
-            while (running && clock.nanoTime() < until) {
-                clock.sleep(Duration.ofMillis(Math.min(100, Math.max(1, (until - clock.nanoTime()) / 1_000_000))));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-        return running;
-    }
-
     /** Gives a batch back to JetStream at once (shutdown while waiting for the embedder). */
     private IngestBatch abandon(IngestBatch batch) {
-        batch.deliveries().forEach(Delivery::nak);
+        settlement.giveBack(batch);
         inFlight.remove(batch);
         return IngestBatch.EMPTY;
     }
@@ -459,7 +413,7 @@ final class TablePipeline {
         long start = clock.nanoTime();
         Isolation.Committed committed = holdWhileStoreFails(batch);
         if (committed == null) {
-            batch.deliveries().forEach(Delivery::nak); // stopping: the next run takes them
+            settlement.giveBack(batch); // stopping: the next run takes them
             return;
         }
         if (committed instanceof Isolation.Failed failed) {
@@ -467,21 +421,7 @@ final class TablePipeline {
             return;
         }
         long commitNanos = clock.nanoTime() - start;
-        Map<Integer, RuntimeException> failedAlone = committed instanceof Isolation.AllBut allBut ? allBut.failed() : Map.of();
-        long stored = 0;
-        for (int i = 0; i < changes.size(); i++) {
-            Delivery delivery = batch.deliveries().get(i);
-            RuntimeException failure = failedAlone.get(i);
-            if (failure != null) {
-                deadLetter(delivery, changes.get(i), Rejection.Reason.COMMIT_FAILED,
-                        "committing this event alone failed while the rest of its batch committed: " + failure.getMessage());
-            } else if (changes.get(i) instanceof Rejection rejection) {
-                deadLetter(delivery, changes.get(i), rejection.reason(), rejection.detail());
-            } else {
-                delivery.ack();
-                stored++;
-            }
-        }
+        long stored = settlement.committed(batch, committed instanceof Isolation.AllBut allBut ? allBut.failed() : Map.of());
         metrics.committed(batch.deliveries(), stored, commitNanos);
         lastCommittedSeq = Math.max(lastCommittedSeq, changes.get(changes.size() - 1).streamSeq());
         retryDelay = Duration.ZERO;
@@ -492,13 +432,13 @@ final class TablePipeline {
 
     /**
      * Commits the batch; while the store refuses commits (disk full, read-only directory), holds
-     * it ({@link #holdWhileUnavailable}) and resumes by itself once the store takes writes. Null
+     * it ({@link Hold}) and resumes by itself once the store takes writes. Null
      * when the pipeline stops meanwhile.
      */
     private Isolation.Committed holdWhileStoreFails(IngestBatch batch) {
-        Isolation.Committed committed = holdWhileUnavailable("commit", () -> {
+        Isolation.Committed committed = hold.until("commit", () -> {
             Isolation.Committed tried = Isolation.commit(store, batch.changes());
-            return tried instanceof Isolation.StoreFailing failing ? Try.unavailable(failing.failure().getMessage()) : Try.done(tried);
+            return tried instanceof Isolation.StoreFailing failing ? Hold.Try.unavailable(failing.failure().getMessage()) : Hold.Try.done(tried);
         }, why -> {
             metrics.storeFailing(true);
             if (!why.equals(storeError)) {
@@ -516,64 +456,14 @@ final class TablePipeline {
         return committed;
     }
 
-    /** Dead-letters and acks {@code delivery}; if the dead letter cannot be stored, naks it instead. */
-    private void deadLetter(Delivery delivery, Normalized change, Rejection.Reason reason, String detail) {
-        // the same names as fields of JSON log lines, for log collectors to filter on
-        org.jboss.logging.MDC.put("table", table);
-        org.jboss.logging.MDC.put("subject", delivery.subject());
-        org.jboss.logging.MDC.put("stream_seq", Long.toString(delivery.streamSeq()));
-        org.jboss.logging.MDC.put("event_id", eventId(change, delivery));
-        try {
-            deadLetters.publish(delivery.original(), reason, detail);
-            delivery.ack();
-            metrics.deadLettered(reason);
-            LOG.warnf("table %s: dead-lettered subject=%s seq=%d id=%s to %s: %s %s", table, delivery.subject(),
-                    delivery.streamSeq(), eventId(change, delivery), deadLetters.subject(), reason, detail);
-        } catch (Exception e) {
-            LOG.errorf("table %s: could not dead-letter subject=%s seq=%d id=%s (%s); will retry", table,
-                    delivery.subject(), delivery.streamSeq(), eventId(change, delivery), e.getMessage());
-            delivery.nakWithDelay(settings.retryDelay());
-        } finally {
-            org.jboss.logging.MDC.clear();
-        }
-    }
-
-    /** A transient failure: nak with backoff, or dead-letter messages that used up their deliveries. */
+    /** A transient failure: the next fetch waits longer, and each delivery is naked with that delay or dead-lettered. */
     private void retry(IngestBatch batch, String stage, Throwable failure) {
-        Duration delay = backoff.after(retryDelay);
-        retryDelay = delay;
+        retryDelay = backoff.after(retryDelay);
         metrics.failed(stage);
-        List<Delivery> deliveries = batch.deliveries();
-        List<Normalized> changes = batch.changes();
-        int last = deliveries.size() - 1;
-        LOG.errorf("table %s: %s failed for %d events (subject=%s.. seq=%d..%d id=%s..%s); nak, retry in %s: %s", table,
-                stage, deliveries.size(), deliveries.get(0).subject(), deliveries.get(0).streamSeq(),
-                deliveries.get(last).streamSeq(), eventId(changes.get(0), deliveries.get(0)),
-                eventId(changes.get(last), deliveries.get(last)), delay, failure.toString());
-        for (int i = 0; i < deliveries.size(); i++) {
-            Delivery delivery = deliveries.get(i);
-            if (delivery.deliveredCount() >= settings.maxDeliver()) {
-                deadLetter(delivery, changes.get(i), Rejection.Reason.RETRIES_EXHAUSTED, stage + " failed "
-                        + settings.maxDeliver() + " times; last error: " + failure.getMessage());
-            } else {
-                delivery.nakWithDelay(delay);
-            }
-        }
+        settlement.failed(batch, stage, failure, retryDelay);
     }
 
     private double millisSince(long startNanos) {
         return (clock.nanoTime() - startNanos) / 1e6;
-    }
-
-    /** The row id an event has or would have had; for an event rejected before it had one, its Nats-Msg-Id or "-". */
-    private static String eventId(Normalized change, Delivery delivery) {
-        if (change instanceof Row row) {
-            return row.id();
-        }
-        if (change instanceof Deletion deletion) {
-            return deletion.id();
-        }
-        String msgId = delivery.unreadable() ? null : delivery.event().msgId();
-        return msgId != null ? msgId : "-";
     }
 }
