@@ -4,8 +4,6 @@ import dev.lancebridge.normalize.Deletion;
 import dev.lancebridge.normalize.Normalized;
 import dev.lancebridge.normalize.Row;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.VarCharVector;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.lance.Dataset;
@@ -14,21 +12,14 @@ import org.lance.WriteParams;
 import org.lance.cleanup.CleanupPolicy;
 import org.lance.cleanup.RemovalStats;
 import org.lance.compaction.CompactionOptions;
-import org.lance.index.DistanceType;
-import org.lance.ipc.FullTextQuery;
-import org.lance.ipc.LanceScanner;
-import org.lance.ipc.Query;
-import org.lance.ipc.ScanOptions;
 import org.lance.merge.MergeInsertStats;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * One LanceDB table ({@code <store>/<name>.lance}) and its single writer. Every commit goes
@@ -86,6 +77,7 @@ public final class LanceTable implements AutoCloseable {
     private final Object versionSwitch = new Object();
     private final ReadHandles handles;
     private final TableVersions versions;
+    private final TableScans scans;
 
     private LanceTable(String name, Path path, BufferAllocator allocator, Session session, Schema schema,
                        TableLayout layout, Tombstones tombstones, IndexPolicy indexPolicy, Dataset latest) {
@@ -101,6 +93,7 @@ public final class LanceTable implements AutoCloseable {
         this.committedVersion = latest.version();
         this.handles = new ReadHandles(name, path, allocator, session);
         this.versions = new TableVersions(name, handles);
+        this.scans = new TableScans(name, handles, allocator);
     }
 
     /**
@@ -282,49 +275,7 @@ public final class LanceTable implements AutoCloseable {
      * one filtered scan (the id index answers it), so an unchanged text need not be embedded again.
      */
     public Map<String, dev.lancebridge.embed.StoredVectors.Stored> storedVectors(java.util.Collection<String> ids) {
-        if (ids.isEmpty()) {
-            return Map.of();
-        }
-        ReadHandles.Shared shared = handles.acquire(committedVersion);
-        try {
-            if (shared.dataset.countRows() == 0) {
-                return Map.of();
-            }
-            String filter = TableSchema.ID + " IN (" + ids.stream().map(Upserts::literal).collect(Collectors.joining(",")) + ")";
-            ScanOptions options = new ScanOptions.Builder()
-                    .columns(List.of(TableSchema.ID, TableSchema.TEXT_HASH, TableSchema.EMBEDDING_MODEL, TableSchema.VECTOR))
-                    .filter(filter)
-                    .build();
-            Map<String, dev.lancebridge.embed.StoredVectors.Stored> found = new HashMap<>(ids.size() * 2);
-            try (LanceScanner scanner = shared.dataset.newScan(options); ArrowReader reader = scanner.scanBatches()) {
-                while (reader.loadNextBatch()) {
-                    VectorSchemaRoot root = reader.getVectorSchemaRoot();
-                    VarCharVector idColumn = (VarCharVector) root.getVector(TableSchema.ID);
-                    VarCharVector hashes = (VarCharVector) root.getVector(TableSchema.TEXT_HASH);
-                    VarCharVector models = (VarCharVector) root.getVector(TableSchema.EMBEDDING_MODEL);
-                    org.apache.arrow.vector.complex.FixedSizeListVector vectors =
-                            (org.apache.arrow.vector.complex.FixedSizeListVector) root.getVector(TableSchema.VECTOR);
-                    org.apache.arrow.vector.Float4Vector values = (org.apache.arrow.vector.Float4Vector) vectors.getDataVector();
-                    int size = vectors.getListSize();
-                    for (int i = 0; i < root.getRowCount(); i++) {
-                        if (hashes.isNull(i) || models.isNull(i) || vectors.isNull(i)) {
-                            continue; // written before rows kept their text hash: embed again
-                        }
-                        float[] vector = new float[size];
-                        for (int j = 0; j < size; j++) {
-                            vector[j] = values.get(i * size + j);
-                        }
-                        found.put(new String(idColumn.get(i), StandardCharsets.UTF_8), new dev.lancebridge.embed.StoredVectors.Stored(
-                                new String(hashes.get(i), StandardCharsets.UTF_8), new String(models.get(i), StandardCharsets.UTF_8), vector));
-                    }
-                }
-            }
-            return found;
-        } catch (Exception e) {
-            throw new StoreException("reading stored vectors of table '" + name + "' failed: " + e.getMessage(), e);
-        } finally {
-            shared.release();
-        }
+        return scans.storedVectors(committedVersion, ids);
     }
 
     /** Rows in the latest version, optionally only those matching a SQL predicate. */
@@ -393,13 +344,7 @@ public final class LanceTable implements AutoCloseable {
      *                                  version, invalid filter)
      */
     public <T> T scan(ScanRequest request, ScanConsumer<T> consumer) {
-        try (OpenScan scan = openScan(request)) {
-            return consumer.accept(scan.reader(), scan.version());
-        } catch (IllegalArgumentException | StoreException e) {
-            throw e;
-        } catch (Exception e) {
-            throw classify(e, request);
-        }
+        return scans.scan(committedVersion, request, consumer);
     }
 
     /**
@@ -409,97 +354,7 @@ public final class LanceTable implements AutoCloseable {
      * @throws IllegalArgumentException for a request the caller must fix
      */
     public OpenScan openScan(ScanRequest request) {
-        ReadHandles.Shared shared = handles.acquire(committedVersion);
-        if (request.version() != null && request.version() != shared.dataset.version()) {
-            shared.release();
-            shared = null;
-        }
-        Dataset dataset = shared != null ? shared.dataset : handles.openVersion(request.version());
-        Runnable release = shared != null ? shared::release : dataset::close;
-        List<String> columns;
-        try {
-            columns = project(dataset.getSchema(), request.columns());
-        } catch (IllegalArgumentException e) {
-            release.run();
-            throw e;
-        }
-        LanceScanner scanner = null;
-        try {
-            ScanOptions.Builder options = new ScanOptions.Builder().prefilter(request.prefilter());
-            if (request.vector() != null) {
-                Query.Builder query = new Query.Builder()
-                        .setColumn(TableSchema.VECTOR)
-                        .setKey(request.vector())
-                        .setK((int) request.limit())
-                        .setDistanceType(DistanceType.Cosine);
-                if (request.nprobes() != null) {
-                    query.setNprobes(request.nprobes());
-                }
-                if (request.ef() != null) {
-                    query.setEf(request.ef());
-                }
-                if (request.refine() != null) {
-                    query.setRefineFactor(request.refine());
-                }
-                if (request.exact()) {
-                    query.setUseIndex(false);
-                }
-                options.nearest(query.build());
-                columns.add(DISTANCE);
-            } else if (request.text() != null) {
-                options.fullTextQuery(FullTextQuery.match(request.text(), TableSchema.TEXT)).limit(request.limit());
-                columns.add(SCORE);
-            } else {
-                options.limit(request.limit()).offset(request.offset());
-            }
-            options.columns(columns);
-            if (request.filter() != null) {
-                options.filter(request.filter());
-            }
-            scanner = dataset.newScan(options.build());
-            ArrowReader reader = scanner.scanBatches();
-            reader.getVectorSchemaRoot(); // plans the scan: a bad filter fails here, not mid-stream
-            return new OpenScan(dataset.version(), scanner, reader, release);
-        } catch (RuntimeException | java.io.IOException e) {
-            try {
-                if (scanner != null) {
-                    scanner.close();
-                }
-            } catch (Exception ignored) {
-                // already failing
-            }
-            release.run();
-            throw classify(e, request);
-        }
-    }
-
-    /** {@code id} first, then the requested columns; each must exist. */
-    private static List<String> project(Schema schema, List<String> requested) {
-        List<String> columns = new ArrayList<>();
-        columns.add(TableSchema.ID);
-        for (String column : requested) {
-            if (schema.getFields().stream().noneMatch(field -> field.getName().equals(column))) {
-                throw new IllegalArgumentException("unknown column '" + column + "'; the table has "
-                        + schema.getFields().stream().map(org.apache.arrow.vector.types.pojo.Field::getName).toList());
-            }
-            if (!columns.contains(column)) {
-                columns.add(column);
-            }
-        }
-        return columns;
-    }
-
-    /** A request the caller must fix (a 400) apart from I/O trouble (a 500), as {@link LanceFailure} tells them. */
-    private RuntimeException classify(Exception e, ScanRequest request) {
-        String message = String.valueOf(e.getMessage());
-        boolean userError = LanceFailure.of(e) == LanceFailure.INVALID_REQUEST;
-        if (userError && request.filter() != null) {
-            return new IllegalArgumentException("invalid filter '" + request.filter() + "': " + message, e);
-        }
-        if (userError) {
-            return new IllegalArgumentException(message, e);
-        }
-        return new StoreException("read of table '" + name + "' failed: " + message, e);
+        return scans.open(committedVersion, request);
     }
 
     /**
@@ -508,14 +363,7 @@ public final class LanceTable implements AutoCloseable {
      */
     public <T> T asArrow(List<Map<String, Object>> rows, List<String> columns, List<String> scores, long version,
                          ScanConsumer<T> consumer) {
-        List<String> typed = project(schema, columns);
-        try (SingleBatchReader reader = new SingleBatchReader(allocator, RowsToArrow.of(schema, rows, typed, scores, allocator))) {
-            return consumer.accept(reader, version);
-        } catch (IllegalArgumentException | StoreException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new StoreException("encoding rows of table '" + name + "' failed: " + e.getMessage(), e);
-        }
+        return scans.asArrow(schema, rows, columns, scores, version, consumer);
     }
 
     /**
@@ -614,24 +462,7 @@ public final class LanceTable implements AutoCloseable {
         maintenance.lock();
         try {
             synchronized (this) {
-                Schema stored = latest.getSchema();
-                List<org.apache.arrow.vector.types.pojo.Field> fields = new ArrayList<>();
-                for (org.apache.arrow.vector.types.pojo.Field field : stored.getFields()) {
-                    fields.add(field.getName().equals(TableSchema.VECTOR) ? next.schema().findField(TableSchema.VECTOR) : field);
-                }
-                Schema target = new Schema(fields, next.schema().getCustomMetadata());
-                List<String> read = stored.getFields().stream().map(org.apache.arrow.vector.types.pojo.Field::getName)
-                        .filter(column -> !column.equals(TableSchema.VECTOR)).toList();
-                try (LanceScanner scanner = latest.newScan(new ScanOptions.Builder().columns(read).batchSize(256).build());
-                     ReembedReader rows = new ReembedReader(allocator, scanner.scanBatches(), target, next.model(), embed, progress);
-                     Dataset ignored = Dataset.write().allocator(allocator).reader(rows).uri(path.toString())
-                             .mode(WriteParams.WriteMode.OVERWRITE).session(session).execute()) {
-                    // committed: the new version holds every row with its new vector
-                } catch (RuntimeException e) {
-                    throw e;
-                } catch (Exception e) {
-                    throw new StoreException("re-embedding table '" + name + "' failed: " + e.getMessage(), e);
-                }
+                ReembedReader.rewrite(name, latest, path, next, embed, progress, allocator, session);
                 Dataset indexed = handles.openLatest();
                 try {
                     TableIndexes.ensureScalar(indexed);

@@ -11,7 +11,13 @@ import org.apache.arrow.vector.VectorUnloader;
 import org.apache.arrow.vector.complex.FixedSizeListVector;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
+import org.lance.Dataset;
+import org.lance.Session;
+import org.lance.WriteParams;
+import org.lance.ipc.LanceScanner;
+import org.lance.ipc.ScanOptions;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -32,6 +38,33 @@ final class ReembedReader extends ArrowReader {
     private final Function<List<String>, List<float[]>> embed;
     private final LongConsumer progress;
     private boolean sourceClosed;
+
+    /**
+     * Writes every row of {@code latest} (the table at {@code path}) again, with vectors from {@code embed} laid out as
+     * {@code next}, as one new version of the table (an overwrite: one commit). Every other
+     * column keeps its stored type.
+     */
+    static void rewrite(String table, Dataset latest, java.nio.file.Path path, TableLayout next, Function<List<String>, List<float[]>> embed,
+                        LongConsumer progress, BufferAllocator allocator, Session session) {
+        Schema stored = latest.getSchema();
+        List<Field> fields = new ArrayList<>();
+        for (Field field : stored.getFields()) {
+            fields.add(field.getName().equals(TableSchema.VECTOR) ? next.schema().findField(TableSchema.VECTOR) : field);
+        }
+        Schema target = new Schema(fields, next.schema().getCustomMetadata());
+        List<String> read = stored.getFields().stream().map(Field::getName)
+                .filter(column -> !column.equals(TableSchema.VECTOR)).toList();
+        try (LanceScanner scanner = latest.newScan(new ScanOptions.Builder().columns(read).batchSize(256).build());
+             ReembedReader rows = new ReembedReader(allocator, scanner.scanBatches(), target, next.model(), embed, progress);
+             Dataset ignored = Dataset.write().allocator(allocator).reader(rows).uri(path.toString())
+                     .mode(WriteParams.WriteMode.OVERWRITE).session(session).execute()) {
+            // committed: the new version holds every row with its new vector
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new StoreException("re-embedding table '" + table + "' failed: " + e.getMessage(), e);
+        }
+    }
 
     ReembedReader(BufferAllocator allocator, ArrowReader source, Schema target, String model,
                   Function<List<String>, List<float[]>> embed, LongConsumer progress) {
