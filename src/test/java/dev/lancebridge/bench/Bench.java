@@ -82,6 +82,27 @@ public final class Bench {
         return Path.of("target", "bench-bridge-" + name + ".log");
     }
 
+    /**
+     * Runs {@code interop/<script>} with Node.js and reads the JSON it prints; null when LanceDB's
+     * Node SDK is not installed ({@code (cd interop && npm install)}), so the peer figures are skipped.
+     * Its stderr goes to the log named {@code log}: an unread pipe would block it.
+     */
+    com.fasterxml.jackson.databind.JsonNode node(String log, String script, String... args) throws Exception {
+        if (!Files.isDirectory(Path.of("interop", "node_modules", "@lancedb", "lancedb"))) {
+            System.out.println("LanceDB Node SDK not installed ((cd interop && npm install)): " + script + " skipped");
+            return null;
+        }
+        List<String> command = new java.util.ArrayList<>(List.of("node", "interop/" + script));
+        command.addAll(List.of(args));
+        Path errors = log(log);
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(errors.toFile())).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(10, java.util.concurrent.TimeUnit.MINUTES) || process.exitValue() != 0) {
+            throw new IllegalStateException("node " + script + " failed; see " + errors);
+        }
+        return Results.JSON.readTree(out);
+    }
+
     private void machine() throws Exception {
         var machine = results.json.putObject("machine");
         String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))

@@ -47,7 +47,14 @@ final class IngestFigures {
                     drain = Drain.watch(broker, bridge, provided);
                 }
                 double rawFetchAck = rawFetchAck(broker, provided, batch);
+                com.fasterxml.jackson.databind.JsonNode peer = bench.node("peer-" + batch, "peer-pipeline.mjs", broker.url(),
+                        bench.work.resolve("peer-store-" + batch).toString(), Integer.toString(provided), Integer.toString(batch));
                 String figure = "ingest, vectors provided, batch " + batch + " (" + provided + " events)";
+                if (peer != null) {
+                    bench.results.pair("ingest_provided_b" + batch + "_vs_peer", figure, drain.eventsPerSecond(), "events/s",
+                            "hand-written NATS JS + LanceDB TS pipeline (mergeInsert on id, ack after commit), batch " + batch,
+                            peer.get("eventsPerSecond").asDouble(), "events/s", "same stream, same payloads, one after the other");
+                }
                 bench.results.pair("ingest_provided_b" + batch + "_vs_append", figure, drain.eventsPerSecond(), "events/s",
                         "raw Lance append, batch " + batch, rawAppend, "rows/s",
                         "JSON parse of 384 floats/event + merge-insert join on id, sharing 2 cores with nats-server");

@@ -9,13 +9,11 @@ import dev.lancebridge.store.ScanRequest;
 import dev.lancebridge.support.BridgeProcess;
 import dev.lancebridge.support.Scrape;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Backlog drain (a stream full of events before the bridge starts: time and peak RSS), then
@@ -250,20 +248,14 @@ final class SearchFigures {
 
     /** LanceDB's Node SDK timing the same queries on the same table; null when the SDK is not installed. */
     private List<Double> node(Path store, Path queries) throws Exception {
-        if (!Files.isDirectory(Path.of("interop", "node_modules", "@lancedb", "lancedb"))) {
-            System.out.println("LanceDB Node SDK not installed ((cd interop && npm install)): peer figures skipped");
+        // stderr to a log: the SDK warns once per query
+        JsonNode out = bench.node("node-search", "bench-search.mjs", store.toString(), "events",
+                queries.toString(), "10", Integer.toString(WARMUP));
+        if (out == null) {
             return null;
         }
-        // stderr to a file: the SDK warns once per query, and an unread pipe would block it
-        Path errors = bench.log("node-search");
-        Process process = new ProcessBuilder("node", "interop/bench-search.mjs", store.toString(), "events", queries.toString(),
-                "10", Integer.toString(WARMUP)).redirectError(ProcessBuilder.Redirect.appendTo(errors.toFile())).start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
-            throw new IllegalStateException("node bench failed; see " + errors);
-        }
         List<Double> latencies = new ArrayList<>();
-        Results.JSON.readTree(out).get("latencies_ms").forEach(v -> latencies.add(v.asDouble()));
+        out.get("latencies_ms").forEach(v -> latencies.add(v.asDouble()));
         return latencies;
     }
 }
