@@ -125,10 +125,8 @@ final class PipelineMetrics {
     void committed(List<Delivery> deliveries, long stored, long nanos) {
         commitTime.record(nanos, TimeUnit.NANOSECONDS);
         committed.increment(stored);
-        long now = System.currentTimeMillis();
-        for (Delivery delivery : deliveries) {
-            freshness.record(Math.max(0, now - delivery.storedAtMillis()), TimeUnit.MILLISECONDS);
-        }
+        // one sample per batch, its first event's: a fetch delivers in stream order, so the oldest
+        freshness.record(Math.max(0, System.currentTimeMillis() - deliveries.get(0).storedAtMillis()), TimeUnit.MILLISECONDS);
     }
 
     void deadLettered(Rejection.Reason reason) {

@@ -42,7 +42,7 @@ final class TablePipeline {
 
     private static final Logger LOG = Logger.getLogger(TablePipeline.class);
     /** What a fetch returns once the pipeline stopped and nothing is left to take: the end of the stream. */
-    private static final IngestBatch STOP = new IngestBatch(List.of(), List.of());
+    private static final IngestBatch STOP = new IngestBatch(List.of(), List.of(), 0);
 
     private final String table;
     private final EventSource consumer;
@@ -155,7 +155,7 @@ final class TablePipeline {
     void start() {
         begin();
         // Keeps AckWait short (fast redelivery after a crash) without redelivering slow batches.
-        long every = Math.max(100, settings.ackWait().toMillis() / 3);
+        long every = heartbeatEvery().toMillis();
         heartbeat.scheduleAtFixedRate(this::markInProgress, every, every, TimeUnit.MILLISECONDS);
         long watchEvery = watch.period().toMillis();
         heartbeat.scheduleWithFixedDelay(this::watchConsumer, watchEvery, watchEvery, TimeUnit.MILLISECONDS);
@@ -311,7 +311,7 @@ final class TablePipeline {
             changes.add(delivery.unreadable() ? new Rejection(Rejection.Reason.UNREADABLE_MESSAGE, UNREADABLE_DETAIL,
                     delivery.streamSeq()) : normalizer.normalize(delivery.event()));
         }
-        IngestBatch batch = new IngestBatch(deliveries, changes);
+        IngestBatch batch = new IngestBatch(deliveries, changes, clock.nanoTime());
         if (batch.isEmpty()) {
             progressIfNothingInHand();
         } else {
@@ -326,9 +326,21 @@ final class TablePipeline {
         watch.check(state());
     }
 
-    /** Restarts the ack-wait of every delivery in hand (run every third of ack-wait). */
+    /** A third of ack-wait: a batch in hand that long gets an in-progress heartbeat, and again each time as long passes. */
+    private Duration heartbeatEvery() {
+        return Duration.ofMillis(Math.max(100, settings.ackWait().toMillis() / 3));
+    }
+
+    /**
+     * Restarts the ack-wait of every delivery held longer than {@link #heartbeatEvery()} (run that
+     * often): a batch that commits sooner, as nearly all do, costs JetStream no heartbeat at all.
+     */
     void markInProgress() {
+        long heldLongEnough = clock.nanoTime() - heartbeatEvery().toNanos();
         for (IngestBatch batch : inFlight) {
+            if (batch.fetchedAt() > heldLongEnough) {
+                continue;
+            }
             for (Delivery delivery : batch.deliveries()) {
                 try {
                     delivery.inProgress();

@@ -35,10 +35,17 @@ public record Row(String id, String text, String textHash, float[] vector, Strin
 
     /** The {@link #textHash} of a text. */
     public static String hash(String text) {
+        MessageDigest digest = SHA_256.get();
+        return HEX.formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8))); // digest() also resets it
+    }
+
+    private static final HexFormat HEX = HexFormat.of();
+    /** One digest per thread, reused: looking one up costs more than hashing a short text. */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }
-    }
+    });
 }

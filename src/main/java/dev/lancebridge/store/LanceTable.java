@@ -78,6 +78,9 @@ public final class LanceTable implements AutoCloseable {
     private final ReadHandles handles;
     private final TableVersions versions;
     private final TableScans scans;
+    /** Ids the table may hold: rows with other ids are appended, not merged. */
+    private final KnownIds knownIds = new KnownIds();
+    private final Thread knownIdsLoad;
 
     private LanceTable(String name, Path path, BufferAllocator allocator, Session session, Schema schema,
                        TableLayout layout, Tombstones tombstones, IndexPolicy indexPolicy, Dataset latest) {
@@ -94,6 +97,10 @@ public final class LanceTable implements AutoCloseable {
         this.handles = new ReadHandles(name, path, allocator, session);
         this.versions = new TableVersions(name, handles);
         this.scans = new TableScans(name, handles, allocator);
+        Dataset atOpen = handles.openLatest();
+        this.knownIdsLoad = dev.lancebridge.config.DaemonThreads.named("ids-" + name)
+                .newThread(() -> knownIds.load(name, atOpen));
+        knownIdsLoad.start();
     }
 
     /**
@@ -206,11 +213,21 @@ public final class LanceTable implements AutoCloseable {
             }
             long inserted = 0;
             long updated = 0;
-            if (!rows.isEmpty()) {
-                MergeInsertStats stats = replace(Upserts.mergeInsert(latest, allocator, RowBatch.of(rows, schema, layout, allocator)));
-                inserted = stats.numInsertedRows();
+            List<Row> fresh = new ArrayList<>();
+            List<Row> known = new ArrayList<>();
+            for (Row row : rows) {
+                (knownIds.mayHold(row.id()) ? known : fresh).add(row);
+            }
+            knownIds.addAll(rows.stream().map(Row::id).toList());
+            if (!fresh.isEmpty()) {
+                append(fresh);
+                inserted = fresh.size();
+            }
+            if (!known.isEmpty()) {
+                MergeInsertStats stats = replace(Upserts.mergeInsert(latest, allocator, RowBatch.of(known, schema, layout, allocator)));
+                inserted += stats.numInsertedRows();
                 updated = stats.numUpdatedRows();
-                skipped += rows.size() - inserted - updated;
+                skipped += known.size() - stats.numInsertedRows() - updated;
             }
             committedVersion = latest.version();
             CommitStats committed = new CommitStats(inserted, updated, deletions.size(), skipped, committedVersion);
@@ -249,6 +266,23 @@ public final class LanceTable implements AutoCloseable {
         }
     }
 
+    /** Appends rows whose ids the table cannot hold yet ({@link KnownIds}): no join, one new fragment. */
+    private void append(List<Row> rows) {
+        try (SingleBatchReader reader = new SingleBatchReader(allocator, RowBatch.of(rows, schema, layout, allocator))) {
+            Dataset next = Dataset.write().allocator(allocator).reader(reader).uri(path.toString())
+                    .mode(WriteParams.WriteMode.APPEND).session(session).execute();
+            latest.close();
+            latest = next;
+        } catch (java.io.IOException e) {
+            throw new StoreException("could not hand the batch to Lance: " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether the ids the table held at open are known yet (for tests). */
+    boolean knownIdsLoaded() {
+        return knownIds.loaded();
+    }
+
     private MergeInsertStats replace(org.lance.merge.MergeInsertResult result) {
         Dataset previous = latest;
         latest = result.dataset();
@@ -275,7 +309,8 @@ public final class LanceTable implements AutoCloseable {
      * one filtered scan (the id index answers it), so an unchanged text need not be embedded again.
      */
     public Map<String, dev.lancebridge.embed.StoredVectors.Stored> storedVectors(java.util.Collection<String> ids) {
-        return scans.storedVectors(committedVersion, ids);
+        List<String> mayBeStored = ids.stream().filter(knownIds::mayHold).toList();
+        return scans.storedVectors(committedVersion, mayBeStored);
     }
 
     /** Rows in the latest version, optionally only those matching a SQL predicate. */
@@ -508,13 +543,15 @@ public final class LanceTable implements AutoCloseable {
     }
 
     /**
-     * Closes the table. A maintenance pass still building an index after {@code 10 s} is abandoned
-     * with its native handles (the process is exiting; the unfinished index was never committed).
+     * Closes the table. A maintenance pass still building an index, or the load of the known ids
+     * still reading, after {@code 10 s} is abandoned with its native handles (the process is exiting; the unfinished index was never committed).
      */
     @Override
     public void close() {
+        knownIds.stop();
         try {
-            if (!maintenance.tryLock(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            knownIdsLoad.join(10_000); // its scan reads through this table's allocator
+            if (knownIdsLoad.isAlive() || !maintenance.tryLock(10, java.util.concurrent.TimeUnit.SECONDS)) {
                 return;
             }
         } catch (InterruptedException e) {

@@ -48,6 +48,12 @@ final class RowBatch {
             VarCharVector subjects = (VarCharVector) batch.getVector(TableSchema.SUBJECT);
             BigIntVector seqs = (BigIntVector) batch.getVector(TableSchema.STREAM_SEQ);
             TimeStampMilliTZVector times = (TimeStampMilliTZVector) batch.getVector(TableSchema.EVENT_TIME);
+            while (values.getValueCapacity() < n * dimension) {
+                values.reAlloc();
+            }
+            java.nio.FloatBuffer floats = values.getDataBuffer().nioBuffer(0, n * dimension * Float.BYTES)
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+            values.getValidityBuffer().setOne(0L, (long) org.apache.arrow.vector.BitVectorHelper.getValidityBufferSize(n * dimension));
             for (int i = 0; i < n; i++) {
                 Row row = rows.get(i);
                 if (row.vector() == null || row.vector().length != dimension) {
@@ -56,11 +62,7 @@ final class RowBatch {
                 ids.setSafe(i, row.id().getBytes(StandardCharsets.UTF_8));
                 texts.setSafe(i, row.text().getBytes(StandardCharsets.UTF_8));
                 vectors.setNotNull(i);
-                int base = i * dimension;
-                float[] vector = row.vector();
-                for (int j = 0; j < dimension; j++) {
-                    values.set(base + j, vector[j]);
-                }
+                floats.put(i * dimension, row.vector()); // one bulk copy per row, no per-value bounds and validity calls
                 models.setSafe(i, row.embeddingModel().getBytes(StandardCharsets.UTF_8));
                 dims.set(i, dimension);
                 hashes.setSafe(i, row.textHash().getBytes(StandardCharsets.UTF_8));

@@ -46,6 +46,8 @@ class TablePipelineTest {
     private static final int DIM = 4;
     /** Deliveries before a failing event is dead-lettered. */
     private static final int MAX_DELIVER = 3;
+    /** A batch held longer than a third of it gets heartbeats. */
+    private static final Duration ACK_WAIT = Duration.ofMillis(600);
 
     @TempDir
     Path dir;
@@ -72,7 +74,7 @@ class TablePipelineTest {
         pipeline = new TablePipeline("events", consumer, () -> true, Declared.plainNormalizer(DIM),
                 new EmbedStage(embedder, table::storedVectors), committer,
                 new DeadLetters((letter, options) -> letters.add(letter), "events"),
-                IngestSettings.quick(Duration.ofSeconds(30), MAX_DELIVER, Duration.ofSeconds(2)),
+                IngestSettings.quick(ACK_WAIT, MAX_DELIVER, Duration.ofSeconds(2)),
                 new PipelineMetrics(new SimpleMeterRegistry(), "events"), clock);
         pipeline.begin();
     }
@@ -203,7 +205,7 @@ class TablePipelineTest {
         assertTrue(event.acked);
         assertEquals(0, event.naks, "an outage uses up no delivery");
         assertTrue(letters.isEmpty(), "nothing is dead-lettered for an outage");
-        assertEquals(4, event.inProgress);
+        assertEquals(2, event.inProgress, "heartbeats once held longer than a third of ack-wait: at 300 and 700 ms");
         assertEquals(Duration.ofMillis(100 + 200 + 400 + 800), Duration.ofNanos(clock.nanoTime() - start), "backed off in between");
         assertNull(pipeline.state().waitingFor());
         assertEquals(1, table.countRows(null));

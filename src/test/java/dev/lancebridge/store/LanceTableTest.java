@@ -209,6 +209,61 @@ class LanceTableTest {
         assertEquals(1, table.countRows("id = 'b'"));
     }
 
+    private void awaitKnownIds() {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(table::knownIdsLoaded);
+    }
+
+    private List<String> storedIds() {
+        return TableReads.nearest(table, new float[] {1, 1, 1, 1}, 1000, null, table.scalarColumns()).stream()
+                .map(hit -> (String) hit.get("id")).toList();
+    }
+
+    /** New ids are appended (no join); a redelivery, a newer and an older version of a known id still take the guarded merge. */
+    @Test
+    void rowsWithNewIdsAreAppendedAndKnownIdsStillMerged() {
+        awaitKnownIds();
+        CommitStats first = table.commit(List.of(row("a", "one", 1), row("b", "two", 2), row("c", "three", 3)));
+        assertEquals(3, first.inserted());
+        CommitStats redelivered = table.commit(List.of(row("a", "one", 1), row("b", "two", 2), row("d", "four", 4)));
+        assertEquals(1, redelivered.inserted(), "only d is new");
+        assertEquals(2, redelivered.skipped(), "a and b are stored already");
+        CommitStats newer = table.commit(List.of(row("a", "one, edited", 10)));
+        assertEquals(1, newer.updated());
+        table.commit(List.of(row("a", "one, an older replay", 5)));
+        assertEquals("one, edited", only("a").get("text"));
+        assertEquals(List.of("a", "b", "c", "d"), storedIds().stream().sorted().toList());
+    }
+
+    /** Killed after the commit and before the ack: the restarted bridge knows the committed ids and merges their redelivery. */
+    @Test
+    void aRedeliveryAfterARestartIsNotAppendedTwice() {
+        awaitKnownIds();
+        List<Normalized> batch = new ArrayList<>();
+        IntStream.range(0, 300).forEach(i -> batch.add(row("id-" + i, "text " + i, i + 1)));
+        table.commit(batch);
+        store.close();
+        store = new LanceStore(dir);
+        table = store.open("events", DIM, "test-model");
+        awaitKnownIds();
+        CommitStats again = table.commit(batch);
+        assertEquals(0, again.inserted());
+        assertEquals(300, table.countRows(null));
+        assertEquals(300, new java.util.HashSet<>(storedIds()).size());
+    }
+
+    /** Deleted ids stay known: their re-insert after a replayed delete takes the merge, and the table ends with one row each. */
+    @Test
+    void deleteThenReplayEndsWithOneRowPerId() {
+        awaitKnownIds();
+        table.commit(List.of(row("a", "one", 1), row("b", "two", 2)));
+        table.commit(List.of(new Deletion("a", 3)));
+        table.commit(List.of(row("a", "back after its delete", 4)));
+        table.ackedThrough(4);
+        table.commit(List.of(row("a", "back after its delete", 4), row("b", "two", 2), new Deletion("a", 3)));
+        assertEquals("back after its delete", only("a").get("text"));
+        assertEquals(2, table.countRows(null));
+    }
+
     @Test
     void idsWithQuotesAreSafe() {
         table.commit(List.of(row("it's", "quoted", 1), row("x') OR ('1'='1", "injection", 2)));
