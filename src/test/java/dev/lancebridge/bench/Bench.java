@@ -53,7 +53,8 @@ public final class Bench {
         results.json.put("mode", quick ? "quick" : "full");
         machine();
         corpus = Corpus.load(quick ? 2000 : 10_000, textsTimed);
-        step("ingest", () -> new IngestFigures(this).run());
+        step("ingest", () -> new IngestFigures(this).provided());
+        step("embed", () -> new IngestFigures(this).embedded());
         step("freshness", () -> new FreshnessFigures(this).run());
         step("search", () -> new SearchFigures(this).run());
         step("index", () -> new IndexFigures(this).run());

@@ -28,7 +28,8 @@ final class IngestFigures {
         this.bench = bench;
     }
 
-    void run() throws Exception {
+    /** Events that carry their vectors, at batch 100 and 1000: the bridge, the raw parts and the peer pipeline. */
+    void provided() throws Exception {
         int provided = bench.quick ? 10_000 : 40_000;
         List<byte[]> payloads = Events.provided(bench.corpus, 0, provided);
         List<Row> rows = new ArrayList<>(provided);
@@ -62,7 +63,10 @@ final class IngestFigures {
                         "raw JetStream fetch+ack, batch " + batch, rawFetchAck, "msgs/s", "as above");
             }
         }
+    }
 
+    /** Texts embedded by each in-process model, against that raw embedder. */
+    void embedded() throws Exception {
         int texts = bench.textsTimed;
         List<byte[]> events = new ArrayList<>(texts);
         for (int i = 0; i < texts; i++) {
