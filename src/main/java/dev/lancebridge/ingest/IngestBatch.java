@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * Fetched deliveries travelling through the stages with what each became; {@code changes.get(i)}
- * came from {@code deliveries.get(i)}. They are acked or naked together.
+ * came from {@code deliveries.get(i)}; null until the batch is normalized. They are acked or naked
+ * together.
  *
  * @param fetchedAt when they were fetched (the pipeline clock's nanos)
  */

@@ -6,7 +6,6 @@ import dev.lancebridge.embed.EmbedStage;
 import dev.lancebridge.embed.EmbedderUnavailableException;
 import dev.lancebridge.normalize.Normalized;
 import dev.lancebridge.normalize.Normalizer;
-import dev.lancebridge.normalize.Rejection;
 import dev.lancebridge.store.CommitStats;
 import dev.lancebridge.store.LanceTable;
 import io.smallrye.mutiny.Multi;
@@ -15,7 +14,6 @@ import io.smallrye.mutiny.subscription.Cancellable;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -47,7 +45,7 @@ final class TablePipeline {
     private final String table;
     private final EventSource consumer;
     private final ConsumerWatch watch;
-    private final Normalizer normalizer;
+    private final BatchNormalizer normalizer;
     private final EmbedStage embedStage;
     private final Committer store;
     private final Settlement settlement;
@@ -57,6 +55,7 @@ final class TablePipeline {
     private final PipelineMetrics metrics;
     private final PipelineClock clock;
     private final ExecutorService fetchThread;
+    private final ExecutorService normalizeThread;
     private final ExecutorService embedThread;
     private final ExecutorService writerThread;
     private final ScheduledExecutorService heartbeat;
@@ -130,7 +129,7 @@ final class TablePipeline {
                   BridgeConfig.Ingest settings, PipelineMetrics metrics, PipelineClock clock) {
         this.table = table;
         this.consumer = consumer;
-        this.normalizer = normalizer;
+        this.normalizer = new BatchNormalizer(table, normalizer, Runtime.getRuntime().availableProcessors());
         this.embedStage = embedStage;
         this.store = store;
         this.settlement = new Settlement(table, deadLetters, settings, metrics);
@@ -146,6 +145,7 @@ final class TablePipeline {
         this.receivedAt = progressAt;
         this.watch = new ConsumerWatch(table, consumer, connected, store, settings.ackWait(), metrics, () -> lastCommittedSeq);
         this.fetchThread = Executors.newSingleThreadExecutor(DaemonThreads.named("fetch-" + table));
+        this.normalizeThread = Executors.newSingleThreadExecutor(DaemonThreads.named("parse-" + table));
         this.embedThread = Executors.newSingleThreadExecutor(DaemonThreads.named("embed-" + table));
         this.writerThread = Executors.newSingleThreadExecutor(DaemonThreads.named("writer-" + table));
         this.heartbeat = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("heartbeat-" + table));
@@ -161,6 +161,9 @@ final class TablePipeline {
         heartbeat.scheduleWithFixedDelay(this::watchConsumer, watchEvery, watchEvery, TimeUnit.MILLISECONDS);
         flow = Multi.createBy().repeating().uni(this::fetch).until(batch -> batch == STOP)
                 .filter(batch -> !batch.isEmpty())
+                // a buffer of one keeps a pull outstanding while the batch before is parsed
+                .emitOn(normalizeThread, 1)
+                .onItem().transform(this::normalizeNow)
                 .onItem().transformToUniAndConcatenate(batch -> Uni.createFrom().item(() -> embedNow(batch)).runSubscriptionOn(embedThread))
                 // a buffer of one lets the next batch be fetched and embedded while this one commits
                 .emitOn(writerThread, 1)
@@ -190,7 +193,7 @@ final class TablePipeline {
         if (batch == STOP) {
             return false;
         }
-        commitNow(embedNow(batch));
+        commitNow(embedNow(normalizeNow(batch)));
         return true;
     }
 
@@ -217,6 +220,8 @@ final class TablePipeline {
         }
         heartbeat.shutdownNow();
         fetchThread.shutdownNow();
+        normalizeThread.shutdownNow();
+        normalizer.close();
         embedThread.shutdownNow();
         writerThread.shutdownNow();
         return drained;
@@ -284,7 +289,7 @@ final class TablePipeline {
             if (deliveries.isEmpty()) {
                 return STOP;
             }
-            return normalized(deliveries, start);
+            return inHand(deliveries, start);
         }
         try {
             deliveries = consumer.fetch(settings.batchSize(), settings.batchWait());
@@ -297,28 +302,32 @@ final class TablePipeline {
         }
         fetchDelay = Duration.ZERO;
         fetchError = null;
-        return normalized(deliveries, start);
+        return inHand(deliveries, start);
     }
 
-    /** The fetched deliveries, normalized, as a batch now in hand. */
-    private IngestBatch normalized(List<Delivery> deliveries, long start) {
+    /** The fetched deliveries as a batch now in hand, not normalized yet. */
+    private IngestBatch inHand(List<Delivery> deliveries, long start) {
         metrics.fetched(deliveries);
-        if (!deliveries.isEmpty()) {
-            receivedAt = clock.nanoTime();
-        }
-        List<Normalized> changes = new ArrayList<>(deliveries.size());
-        for (Delivery delivery : deliveries) {
-            changes.add(delivery.unreadable() ? new Rejection(Rejection.Reason.UNREADABLE_MESSAGE, UNREADABLE_DETAIL,
-                    delivery.streamSeq()) : normalizer.normalize(delivery.event()));
-        }
-        IngestBatch batch = new IngestBatch(deliveries, changes, clock.nanoTime());
+        IngestBatch batch = new IngestBatch(deliveries, null, clock.nanoTime());
         if (batch.isEmpty()) {
             progressIfNothingInHand();
         } else {
+            receivedAt = clock.nanoTime();
             inFlight.add(batch);
-            LOG.debugf("table %s: fetched and normalized %d events in %.1f ms", table, deliveries.size(), millisSince(start));
+            LOG.debugf("table %s: fetched %d events in %.1f ms", table, deliveries.size(), millisSince(start));
         }
         return batch;
+    }
+
+    /** The batch with what each event became: a row, a deletion or a rejection (on every core for a large batch). */
+    private IngestBatch normalizeNow(IngestBatch batch) {
+        if (batch.isEmpty()) {
+            return batch;
+        }
+        long start = clock.nanoTime();
+        IngestBatch normalized = batch.withChanges(normalizer.normalize(batch.deliveries()));
+        LOG.debugf("table %s: normalized %d events in %.1f ms", table, batch.deliveries().size(), millisSince(start));
+        return normalized;
     }
 
     /** Compares what JetStream holds with what the pipeline saw, and tells the table its ack floor (run every half ack-wait). */
@@ -351,8 +360,6 @@ final class TablePipeline {
         }
     }
 
-    private static final String UNREADABLE_DETAIL = "its headers are not valid NATS headers (a non-ASCII value or a "
-            + "malformed line); the original header block is in " + HeaderGuard.UNREADABLE + " (base64)";
 
     /** The batch with its vectors; empty when the embed failed (the batch was naked) or the pipeline stopped meanwhile. */
     private IngestBatch embedNow(IngestBatch batch) {
@@ -371,7 +378,7 @@ final class TablePipeline {
             return batch.withChanges(embedded.changes());
         } catch (RuntimeException | Error failure) { // an embedder's Error (its native runtime's) fails the batch, not the stream
             retry(batch, "embed", failure);
-            inFlight.remove(batch);
+            release(batch);
             return IngestBatch.EMPTY;
         }
     }
@@ -404,8 +411,13 @@ final class TablePipeline {
     /** Gives a batch back to JetStream at once (shutdown while waiting for the embedder). */
     private IngestBatch abandon(IngestBatch batch) {
         settlement.giveBack(batch);
-        inFlight.remove(batch);
+        release(batch);
         return IngestBatch.EMPTY;
+    }
+
+    /** The batch is out of hand (settled or given back); the stages carry copies of it, so it is found by its deliveries. */
+    private void release(IngestBatch batch) {
+        inFlight.removeIf(held -> held.deliveries() == batch.deliveries());
     }
 
     /** Commits the batch and settles each delivery with JetStream: ack, dead letter, or nak. */
@@ -414,7 +426,7 @@ final class TablePipeline {
             try {
                 commitAndSettle(batch);
             } finally {
-                inFlight.removeIf(held -> held.deliveries() == batch.deliveries());
+                release(batch);
             }
         }
         return null;

@@ -120,6 +120,43 @@ class NormalizerTest {
         assertTrue(!rejection.detail().isBlank());
     }
 
+    private static String base64(float... values) {
+        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(values.length * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (float value : values) {
+            bytes.putFloat(value);
+        }
+        return java.util.Base64.getEncoder().encodeToString(bytes.array());
+    }
+
+    /** Base64 of little-endian float32 is the same vector as the array of numbers, without decimal text to parse. */
+    @Test
+    void aVectorAsBase64OfLittleEndianFloatsIsTheSameAsTheArray() {
+        Row fromBase64 = row("{\"text\": \"t\", \"vector\": \"" + base64(0.5f, -1.25f, 3e-8f) + "\"}", "m");
+        Row fromArray = row("{\"text\": \"t\", \"vector\": [0.5, -1.25, 3e-8]}", "m");
+        assertArrayEquals(fromArray.vector(), fromBase64.vector());
+        assertEquals(Row.PROVIDED, fromBase64.embeddingModel());
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"two floats", "NaN", "infinity", "not base64"})
+    void aBase64VectorOfTheWrongLengthOrNotFiniteIsRejectedSayingWhy(String fault) {
+        String encoded = switch (fault) {
+            case "two floats" -> base64(1, 2);
+            case "NaN" -> base64(1, Float.NaN, 3);
+            case "infinity" -> base64(1, 2, Float.NEGATIVE_INFINITY);
+            default -> "%%%";
+        };
+        Rejection rejection = assertInstanceOf(Rejection.class,
+                normalizer.normalize(event("{\"text\": \"t\", \"vector\": \"" + encoded + "\"}", "m", null)));
+        assertEquals(Rejection.Reason.INVALID_VECTOR, rejection.reason());
+        String expected = switch (fault) {
+            case "two floats" -> "a base64 string of 8 bytes, not 3 little-endian float32 (12 bytes)";
+            case "not base64" -> "a string that is not base64";
+            default -> "a base64 vector holding NaN or an infinity";
+        };
+        assertTrue(rejection.detail().contains(expected), rejection.detail());
+    }
+
     @Test
     void deleteWithoutIdIsRejected() {
         Rejection rejection = assertInstanceOf(Rejection.class,
