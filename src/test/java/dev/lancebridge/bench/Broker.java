@@ -21,12 +21,22 @@ final class Broker implements AutoCloseable {
 
     final NatsServerRunner server;
     final Connection connection;
+    private final Path dir;
 
     Broker(Path dir) throws Exception {
+        this.dir = dir;
         server = LocalNatsServer.start(dir, null);
         connection = Nats.connect(server.getURI());
         connection.jetStreamManagement().addStream(StreamConfiguration.builder()
                 .name("EVENTS").subjects("events.>").build());
+    }
+
+    /** The nats-server process, found by its store directory. */
+    long pid() {
+        return ProcessHandle.allProcesses()
+                .filter(process -> process.info().commandLine().map(line -> line.contains("nats-server") && line.contains(dir.toString()))
+                        .orElse(false))
+                .findFirst().orElseThrow(() -> new IllegalStateException("no nats-server serving " + dir)).pid();
     }
 
     String url() {

@@ -55,7 +55,7 @@ final class FreshnessFigures {
             for (int i = 0; i < total; i++) {
                 LockSupport.parkNanos(next - System.nanoTime());
                 String id = "f-" + i;
-                byte[] payload = withVectors ? Events.withVector(id, bench.corpus.text(i), bench.corpus.vector(i))
+                byte[] payload = withVectors ? Events.withVector(id, bench.corpus.text(i), bench.corpus.vector(i), false)
                         : Events.text(id, bench.corpus.text(i));
                 published.put(id, System.nanoTime());
                 js.publishAsync("events.fresh", payload);

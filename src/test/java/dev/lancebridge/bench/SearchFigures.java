@@ -42,7 +42,7 @@ final class SearchFigures {
         Path store = bench.work.resolve("store-search-" + size);
         try (Broker broker = new Broker(bench.work.resolve("nats-search-" + size))) {
             for (int from = 0; from < rows; from += 20_000) {
-                broker.publishAll("events.bench", Events.provided(bench.corpus, from, Math.min(rows, from + 20_000)));
+                broker.publishAll("events.bench", Events.provided(bench.corpus, from, Math.min(rows, from + 20_000), false));
             }
             // One maintenance pass right after the drain (it builds the vector index once the table has
             // bridge.store.vector-index.min-rows, as the bridge would), none during the searches: the bridge

@@ -33,7 +33,7 @@ final class SoakFigures {
             while (System.nanoTime() - start < seconds * 1_000_000_000L) {
                 LockSupport.parkNanos(next - System.nanoTime());
                 int id = i % 20_000;
-                js.publishAsync("events.soak", Events.withVector("s-" + id, bench.corpus.text(i), bench.corpus.vector(id)));
+                js.publishAsync("events.soak", Events.withVector("s-" + id, bench.corpus.text(i), bench.corpus.vector(id), false));
                 next += 5_000_000; // 200 events/s
                 i++;
                 long now = System.nanoTime();
