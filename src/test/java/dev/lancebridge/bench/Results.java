@@ -82,6 +82,7 @@ final class Results {
                 .append(machine.path("nats_server").asText()).append("; environment `")
                 .append(machine.path("environment").asText()).append("`.\n");
         Files.writeString(dir.resolve(stem + ".md"), md.toString());
+        Report.update(dir.resolveSibling("REPORT.md"), stem.equals("latest") ? "full" : stem.substring("latest-".length()), md.toString());
         if (!series.isEmpty()) {
             Charts.write(dir.resolve(stem + ".png"), series);
         }
