@@ -109,7 +109,7 @@ final class HeaderGuard {
 
     private void lineComplete() {
         String text = new String(line, 0, lineLength, StandardCharsets.ISO_8859_1);
-        String[] args = text.trim().split(" +");
+        String[] args = words(text);
         String op = args[0].toUpperCase(java.util.Locale.ROOT);
         long total = args.length >= 4 && (op.equals("MSG") || op.equals("HMSG")) ? number(args[args.length - 1]) : -1;
         if (op.equals("HMSG") && args.length >= 5 && total >= 0) {
@@ -134,6 +134,31 @@ final class HeaderGuard {
             bodyLeft = total + 2;
             mode = Mode.BODY;
         }
+    }
+
+    /**
+     * The line's words, as {@code text.trim().split(" +")} gives them, without a regular
+     * expression: this runs for every message the connection reads, and {@code split(" +")}
+     * compiles its pattern each time.
+     */
+    static String[] words(String text) {
+        String trimmed = text.trim();
+        if (trimmed.isEmpty()) {
+            return new String[] {""};
+        }
+        java.util.List<String> words = new java.util.ArrayList<>(6);
+        int at = 0;
+        while (at < trimmed.length()) {
+            int end = trimmed.indexOf(' ', at);
+            if (end < 0) {
+                end = trimmed.length();
+            }
+            if (end > at) {
+                words.add(trimmed.substring(at, end));
+            }
+            at = end + 1;
+        }
+        return words.toArray(new String[0]);
     }
 
     private void headersComplete() {

@@ -82,4 +82,12 @@ class HeaderGuardTest {
         assertTrue(passed.startsWith("HMSG events.f 7 "), passed);
         assertEquals(5, passed.substring(0, passed.indexOf("\r\n")).split(" ").length, passed);
     }
+
+    /** The protocol line's words are exactly those of {@code trim().split(" +")}, which it replaced for speed. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"MSG a.b 1 $JS.ACK.x 12", "  HMSG  a.b 1  r 3 12  ", "PING", "", "   ",
+        "MSG\ta 1 2", "+OK", "MSG a  b", "x\r"})
+    void protocolLinesSplitAsTheRegularExpressionDid(String line) {
+        org.junit.jupiter.api.Assertions.assertArrayEquals(line.trim().split(" +"), HeaderGuard.words(line), "'" + line + "'");
+    }
 }
