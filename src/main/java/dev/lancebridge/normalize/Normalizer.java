@@ -139,7 +139,8 @@ public final class Normalizer {
             for (JsonToken element = parser.nextToken(); element != JsonToken.END_ARRAY; element = parser.nextToken()) {
                 if (vectorProblem == null) {
                     if (element == JsonToken.VALUE_NUMBER_INT || element == JsonToken.VALUE_NUMBER_FLOAT) {
-                        float value = parser.getFloatValue();
+                        // from the token's text: Jackson's own conversion is most of the time an event takes
+                        float value = DecimalFloats.parse(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
                         if (!Float.isFinite(value)) {
                             vectorProblem = "an array holding a number out of float range";
                         } else if (count < dimension) {
