@@ -140,9 +140,18 @@ public interface BridgeConfig {
     }
 
     interface Ingest {
-        /** Most messages fetched, embedded and committed together. */
+        /** Messages fetched, embedded and committed together while the stream is quiet. */
         @WithDefault("500")
         int batchSize();
+
+        /**
+         * Most messages fetched, embedded and committed together under a backlog: each fetch that
+         * comes back full asks for twice as many, up to this (never below {@link #batchSize()});
+         * the first that does not resets to {@link #batchSize()}. Larger commits cost less per
+         * event; a quiet stream keeps small batches and their latency.
+         */
+        @WithDefault("1000")
+        int maxBatchSize();
 
         /**
          * Most bytes fetched together (JetStream's {@code max_bytes}), so that a batch of large

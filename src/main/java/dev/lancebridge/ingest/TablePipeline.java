@@ -79,6 +79,8 @@ final class TablePipeline {
     private volatile long receivedAt;
     /** The highest stream sequence committed so far (for the log when JetStream cannot be asked). */
     private volatile long lastCommittedSeq;
+    /** Messages the next fetch asks for: {@link #nextFetchSize}. */
+    private volatile int fetchSize;
     /** Delay before the next fetch after a failed fetch (NATS unreachable); reset by the next fetch. */
     private volatile Duration fetchDelay = Duration.ZERO;
     private Cancellable flow;
@@ -135,6 +137,7 @@ final class TablePipeline {
         this.settlement = new Settlement(table, deadLetters, settings, metrics);
         this.settings = settings;
         this.backoff = Backoff.of(settings);
+        this.fetchSize = settings.batchSize();
         this.hold = new Hold(backoff, clock, () -> running, stage -> {
             metrics.failed(stage);
             progressAt = clock.nanoTime(); // waiting for what is unavailable is not a stall
@@ -292,7 +295,7 @@ final class TablePipeline {
             return inHand(deliveries, start);
         }
         try {
-            deliveries = consumer.fetch(settings.batchSize(), settings.batchWait());
+            deliveries = consumer.fetch(fetchSize, settings.batchWait());
         } catch (RuntimeException e) {
             fetchDelay = backoff.after(fetchDelay);
             fetchError = e.toString();
@@ -302,7 +305,22 @@ final class TablePipeline {
         }
         fetchDelay = Duration.ZERO;
         fetchError = null;
+        fetchSize = nextFetchSize(fetchSize, deliveries.size(), settings.batchSize(), settings.maxBatchSize());
         return inHand(deliveries, start);
+    }
+
+    /**
+     * Under a backlog (the last fetch came back full) the next asks for twice as many, up to
+     * {@code max}; otherwise for {@code base}: large commits while catching up, small batches and
+     * their latency when quiet.
+     */
+    static int nextFetchSize(int asked, int got, int base, int max) {
+        return got >= asked ? Math.min(Math.max(base, max), asked * 2) : base;
+    }
+
+    /** Messages the next fetch asks for (for tests). */
+    int fetchSize() {
+        return fetchSize;
     }
 
     /** The fetched deliveries as a batch now in hand, not normalized yet. */

@@ -280,6 +280,27 @@ class TablePipelineTest {
         assertNull(pipeline.state().fetchError());
     }
 
+    /** Quiet: batches of batch-size (10 here). Behind: each full fetch asks for twice as many, up to max-batch-size (40). */
+    @Test
+    void batchesGrowUnderABacklogAndShrinkWhenTheStreamIsQuiet() {
+        List<Integer> asked = new ArrayList<>();
+        long seq = 1;
+        for (int got : new int[] {10, 20, 40, 40, 5, 10}) {
+            asked.add(pipeline.fetchSize());
+            FakeDelivery[] batch = new FakeDelivery[got];
+            for (int i = 0; i < got; i++, seq++) {
+                batch[i] = upsert(seq, "id-" + seq, "text " + seq);
+            }
+            consumer.deliver(batch);
+            pipeline.step();
+        }
+        assertEquals(List.of(10, 20, 40, 40, 40, 10), asked);
+        assertEquals(20, pipeline.fetchSize(), "a full batch of 10 asks for 20 next");
+        assertEquals(seq - 1, table.countRows(null));
+        assertEquals(10, TablePipeline.nextFetchSize(40, 39, 10, 40), "one short of full: back to batch-size");
+        assertEquals(10, TablePipeline.nextFetchSize(10, 10, 10, 5), "max-batch-size below batch-size means batch-size");
+    }
+
     private static FakeDelivery upsert(long seq, String id, String text) {
         return new FakeDelivery(seq, null, "{\"id\": \"" + id + "\", \"text\": \"" + text + "\"}");
     }
