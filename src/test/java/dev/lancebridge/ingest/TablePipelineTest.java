@@ -105,11 +105,9 @@ class TablePipelineTest {
 
     @Test
     void aRedeliveryIsStoredOnceAndAckedAgain() {
-        consumer.deliver(upsert(1, "a", "alpha"));
-        pipeline.step();
+        deliverAndStep(upsert(1, "a", "alpha"));
         FakeDelivery again = upsert(1, "a", "alpha").deliveredTimes(2);
-        consumer.deliver(again);
-        pipeline.step();
+        deliverAndStep(again);
 
         assertTrue(again.acked);
         assertEquals(1, table.countRows(null));
@@ -122,16 +120,13 @@ class TablePipelineTest {
      */
     @Test
     void aLateCopyOfAnAckedInsertDoesNotBringItsDeletedRowBack() {
-        consumer.deliver(upsert(1, "a", "alpha"));
-        pipeline.step();
-        consumer.deliver(delete(2, "a"));
-        pipeline.step();
+        deliverAndStep(upsert(1, "a", "alpha"));
+        deliverAndStep(delete(2, "a"));
         consumer.ackFloor = 2;
         pipeline.watchConsumer();
 
         FakeDelivery late = upsert(1, "a", "alpha").deliveredTimes(2);
-        consumer.deliver(late);
-        pipeline.step();
+        deliverAndStep(late);
         assertTrue(late.acked);
         assertEquals(0, table.countRows(null));
     }
@@ -143,8 +138,7 @@ class TablePipelineTest {
         };
         for (int delivery = 1; delivery < MAX_DELIVER; delivery++) {
             FakeDelivery event = upsert(1, "a", "alpha").deliveredTimes(delivery);
-            consumer.deliver(event);
-            pipeline.step();
+            deliverAndStep(event);
             assertFalse(event.acked);
             assertEquals(1, event.naks);
             assertEquals(Duration.ofMillis(100).multipliedBy(1L << (delivery - 1)), event.nakDelay, "delivery " + delivery);
@@ -152,8 +146,7 @@ class TablePipelineTest {
             assertTrue(pipeline.state().retrying());
         }
         FakeDelivery last = upsert(1, "a", "alpha").deliveredTimes(MAX_DELIVER);
-        consumer.deliver(last);
-        pipeline.step();
+        deliverAndStep(last);
 
         assertTrue(last.acked, "acked once its dead letter is stored");
         assertEquals(0, last.naks);
@@ -163,8 +156,7 @@ class TablePipelineTest {
         assertEquals("1", letters.get(0).getHeaders().getFirst(DeadLetters.ORIGINAL_SEQ));
 
         beforeCommit = attempt -> { };
-        consumer.deliver(upsert(2, "b", "beta"));
-        pipeline.step();
+        deliverAndStep(upsert(2, "b", "beta"));
         assertEquals(Duration.ZERO, pipeline.pauseBeforeFetch(), "a commit resets the delay");
     }
 
@@ -177,8 +169,7 @@ class TablePipelineTest {
         };
         FakeDelivery good = upsert(1, "good", "fine");
         FakeDelivery poison = upsert(2, "poison", "refused");
-        consumer.deliver(good, poison);
-        pipeline.step();
+        deliverAndStep(good, poison);
 
         assertTrue(good.acked && poison.acked);
         assertEquals(1, letters.size());
@@ -199,8 +190,7 @@ class TablePipelineTest {
             }
             storeWritable = true;
         };
-        consumer.deliver(event);
-        pipeline.step();
+        deliverAndStep(event);
 
         assertTrue(event.acked);
         assertEquals(0, event.naks, "an outage uses up no delivery");
@@ -217,8 +207,7 @@ class TablePipelineTest {
         List<String> reported = new ArrayList<>();
         embedder.unavailableFor = 3;
         embedder.whileUnavailable = () -> reported.add(pipeline.state().waitingFor());
-        consumer.deliver(event);
-        pipeline.step();
+        deliverAndStep(event);
 
         assertNull(reported.get(0), "nothing to report before the first try");
         assertEquals("the embedder: injected: connection refused", reported.get(2));
@@ -231,8 +220,7 @@ class TablePipelineTest {
     void aFailedEmbedIsNakedLikeAFailedCommit() {
         FakeDelivery event = upsert(1, "a", "alpha");
         embedder.failures = 1;
-        consumer.deliver(event);
-        pipeline.step();
+        deliverAndStep(event);
 
         assertFalse(event.acked);
         assertEquals(Duration.ofMillis(100), event.nakDelay);
@@ -291,14 +279,19 @@ class TablePipelineTest {
             for (int i = 0; i < got; i++, seq++) {
                 batch[i] = upsert(seq, "id-" + seq, "text " + seq);
             }
-            consumer.deliver(batch);
-            pipeline.step();
+            deliverAndStep(batch);
         }
         assertEquals(List.of(10, 20, 40, 40, 40, 10), asked);
         assertEquals(20, pipeline.fetchSize(), "a full batch of 10 asks for 20 next");
         assertEquals(seq - 1, table.countRows(null));
         assertEquals(10, TablePipeline.nextFetchSize(40, 39, 10, 40), "one short of full: back to batch-size");
         assertEquals(10, TablePipeline.nextFetchSize(10, 10, 10, 5), "max-batch-size below batch-size means batch-size");
+    }
+
+    /** One iteration that fetches {@code deliveries}. */
+    private void deliverAndStep(Delivery... deliveries) {
+        consumer.deliver(deliveries);
+        pipeline.step();
     }
 
     private static FakeDelivery upsert(long seq, String id, String text) {
