@@ -104,10 +104,14 @@ public class ErrorMapper {
         if (e.getCause() instanceof JsonProcessingException unreadable) {
             return unreadableBody(unreadable); // the JSON reader wraps syntax errors
         }
-        // a streamed answer that could not start (its slots all taken) fails while the body is written: Quarkus
-        // wraps it in a 500, but nothing was sent yet, so it is answered like any other refusal
+        // a streamed answer that could not start (its slots all taken, or its time up before a byte was sent) fails
+        // while the body is written: Quarkus wraps it in a 500, but nothing was sent yet, so it is answered as a
+        // refusal or a timeout is anywhere else
         if (e.getCause() instanceof org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException refused) {
             return full(refused);
+        }
+        if (e.getCause() instanceof org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException late) {
+            return timedOut(late);
         }
         Response.StatusType status = e.getResponse().getStatusInfo();
         return error(status, status.getReasonPhrase().toLowerCase(), e.getMessage());
