@@ -41,11 +41,19 @@ final class KnownIds {
         return !loaded || contains(fingerprint(id));
     }
 
-    /** Adds the ids a commit is about to write (before the commit: a failed one leaves them known, which is harmless). */
-    synchronized void addAll(List<String> ids) {
-        for (String id : ids) {
-            insert(fingerprint(id));
+    /**
+     * Adds the ids a commit is about to write (before the commit: a failed one leaves them known,
+     * which is harmless) and tells, for each, whether the table may have held it already, as
+     * {@link #mayHold} would have before: one fingerprint per id.
+     */
+    synchronized boolean[] admit(List<String> ids) {
+        boolean[] mayBeHeld = new boolean[ids.size()];
+        for (int i = 0; i < mayBeHeld.length; i++) {
+            long fingerprint = fingerprint(ids.get(i));
+            mayBeHeld[i] = !loaded || contains(fingerprint);
+            insert(fingerprint);
         }
+        return mayBeHeld;
     }
 
     synchronized int size() {
@@ -63,6 +71,7 @@ final class KnownIds {
              LanceScanner scanner = dataset.newScan(new ScanOptions.Builder().columns(List.of(TableSchema.ID)).batchSize(8192).build());
              ArrowReader reader = scanner.scanBatches()) {
             long[] batch = new long[8192];
+            byte[] id = new byte[256];
             while (!stopped && reader.loadNextBatch()) {
                 VarCharVector ids = (VarCharVector) reader.getVectorSchemaRoot().getVector(TableSchema.ID);
                 int rows = ids.getValueCount();
@@ -71,7 +80,13 @@ final class KnownIds {
                 }
                 ArrowBuf data = ids.getDataBuffer();
                 for (int i = 0; i < rows; i++) {
-                    batch[i] = fingerprint(data, ids.getStartOffset(i), ids.getEndOffset(i));
+                    int from = ids.getStartOffset(i);
+                    int length = ids.getEndOffset(i) - from;
+                    if (id.length < length) {
+                        id = new byte[length];
+                    }
+                    data.getBytes(from, id, 0, length); // the id's UTF-8 bytes, hashed as a String id's are
+                    batch[i] = fingerprint(id, length);
                 }
                 synchronized (this) {
                     for (int i = 0; i < rows; i++) {
@@ -91,20 +106,16 @@ final class KnownIds {
         stopped = true;
     }
 
-    /** FNV-1a over the id's UTF-8 bytes, then a 64-bit finalizer (Stafford's mix 13) so that every bit counts. */
-    static long fingerprint(String id) {
+    private static long fingerprint(String id) {
         byte[] bytes = id.getBytes(StandardCharsets.UTF_8);
-        long hash = 0xcbf29ce484222325L;
-        for (byte b : bytes) {
-            hash = (hash ^ (b & 0xff)) * 0x100000001b3L;
-        }
-        return mix(hash);
+        return fingerprint(bytes, bytes.length);
     }
 
-    private static long fingerprint(ArrowBuf data, int from, int to) {
+    /** FNV-1a over the id's first {@code length} UTF-8 bytes, then a 64-bit finalizer (Stafford's mix 13) so that every bit counts. */
+    private static long fingerprint(byte[] utf8, int length) {
         long hash = 0xcbf29ce484222325L;
-        for (int i = from; i < to; i++) {
-            hash = (hash ^ (data.getByte(i) & 0xff)) * 0x100000001b3L;
+        for (int i = 0; i < length; i++) {
+            hash = (hash ^ (utf8[i] & 0xff)) * 0x100000001b3L;
         }
         return mix(hash);
     }

@@ -215,10 +215,10 @@ public final class LanceTable implements AutoCloseable {
             long updated = 0;
             List<Row> fresh = new ArrayList<>();
             List<Row> known = new ArrayList<>();
-            for (Row row : rows) {
-                (knownIds.mayHold(row.id()) ? known : fresh).add(row);
+            boolean[] mayBeHeld = knownIds.admit(rows.stream().map(Row::id).toList());
+            for (int i = 0; i < rows.size(); i++) {
+                (mayBeHeld[i] ? known : fresh).add(rows.get(i));
             }
-            knownIds.addAll(rows.stream().map(Row::id).toList());
             if (!fresh.isEmpty()) {
                 append(fresh);
                 inserted = fresh.size();

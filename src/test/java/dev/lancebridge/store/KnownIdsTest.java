@@ -32,7 +32,7 @@ class KnownIdsTest {
         TableLayout layout = TableLayout.plain(4, "m");
         KnownIds known = new KnownIds();
         assertTrue(known.mayHold("anything"), "before loading, every id may exist");
-        known.addAll(List.of("added-while-loading"));
+        assertTrue(known.admit(List.of("added-while-loading"))[0], "before loading, admitted ids count as maybe held");
         try (BufferAllocator allocator = new RootAllocator()) {
             try (SingleBatchReader reader = new SingleBatchReader(allocator, RowBatch.of(rows, layout.schema(), layout, allocator));
                  Dataset ignored = Dataset.write().allocator(allocator).reader(reader).uri(dir.resolve("t.lance").toString())
@@ -45,6 +45,10 @@ class KnownIdsTest {
         assertEquals(20_001, known.size());
         rows.forEach(row -> assertTrue(known.mayHold(row.id()), row.id()));
         assertTrue(known.mayHold("added-while-loading"));
+        boolean[] admitted = known.admit(List.of("plain-2", "new-one", "new-one"));
+        assertTrue(admitted[0], "a loaded id");
+        assertFalse(admitted[1], "an id the table cannot hold: appended");
+        assertTrue(admitted[2], "the same id twice in one call: the second takes the merge");
         long strangers = java.util.stream.IntStream.range(0, 20_000).filter(i -> known.mayHold("other-" + i)).count();
         assertEquals(0, strangers, "64-bit fingerprints: a collision among 20k ids is a one-in-10^10 event");
     }
