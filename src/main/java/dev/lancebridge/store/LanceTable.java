@@ -268,14 +268,9 @@ public final class LanceTable implements AutoCloseable {
 
     /** Appends rows whose ids the table cannot hold yet ({@link KnownIds}): no join, one new fragment. */
     private void append(List<Row> rows) {
-        try (SingleBatchReader reader = new SingleBatchReader(allocator, RowBatch.of(rows, schema, layout, allocator))) {
-            Dataset next = Dataset.write().allocator(allocator).reader(reader).uri(path.toString())
-                    .mode(WriteParams.WriteMode.APPEND).session(session).execute();
-            latest.close();
-            latest = next;
-        } catch (java.io.IOException e) {
-            throw new StoreException("could not hand the batch to Lance: " + e.getMessage(), e);
-        }
+        Dataset next = Upserts.append(latest, allocator, session, RowBatch.of(rows, schema, layout, allocator));
+        latest.close();
+        latest = next;
     }
 
     /** Whether the ids the table held at open are known yet (for tests). */

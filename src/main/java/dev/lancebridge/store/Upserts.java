@@ -5,6 +5,8 @@ import org.apache.arrow.c.Data;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.lance.Dataset;
+import org.lance.Session;
+import org.lance.WriteParams;
 import org.lance.merge.MergeInsertParams;
 import org.lance.merge.MergeInsertResult;
 
@@ -32,6 +34,20 @@ final class Upserts {
              ArrowArrayStream stream = ArrowArrayStream.allocateNew(allocator)) {
             Data.exportArrayStream(allocator, reader, stream);
             return dataset.mergeInsert(params, stream);
+        } catch (java.io.IOException e) {
+            throw new StoreException("could not hand the batch to Lance: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Appends {@code batch} (rows whose ids {@code dataset} cannot hold, see {@link KnownIds}) as
+     * one new version: no join. Takes ownership of {@code batch}. Returns the new version; the
+     * caller closes the old handle.
+     */
+    static Dataset append(Dataset dataset, BufferAllocator allocator, Session session, VectorSchemaRoot batch) {
+        try (SingleBatchReader reader = new SingleBatchReader(allocator, batch)) {
+            return Dataset.write().allocator(allocator).reader(reader).uri(dataset.uri())
+                    .mode(WriteParams.WriteMode.APPEND).session(session).execute();
         } catch (java.io.IOException e) {
             throw new StoreException("could not hand the batch to Lance: " + e.getMessage(), e);
         }
