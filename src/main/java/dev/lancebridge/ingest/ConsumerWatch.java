@@ -20,7 +20,7 @@ final class ConsumerWatch {
     private final String table;
     private final EventSource consumer;
     private final BooleanSupplier connected;
-    private final TablePipeline.Committer store;
+    private final Committer store;
     private final Duration ackWait;
     private final PipelineMetrics metrics;
     private final LongSupplier lastCommittedSeq;
@@ -33,7 +33,7 @@ final class ConsumerWatch {
      *                         answer then is stuck, while one that cannot be reached is not
      * @param lastCommittedSeq the highest stream sequence the pipeline committed (named when JetStream cannot be asked)
      */
-    ConsumerWatch(String table, EventSource consumer, BooleanSupplier connected, TablePipeline.Committer store,
+    ConsumerWatch(String table, EventSource consumer, BooleanSupplier connected, Committer store,
                   Duration ackWait, PipelineMetrics metrics, LongSupplier lastCommittedSeq) {
         this.table = table;
         this.consumer = consumer;

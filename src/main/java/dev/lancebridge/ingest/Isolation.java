@@ -76,7 +76,7 @@ final class Isolation {
     }
 
     /** Commits {@code changes}; on failure, finds the events at fault as described above. */
-    static Committed commit(TablePipeline.Committer committer, List<Normalized> changes) {
+    static Committed commit(Committer committer, List<Normalized> changes) {
         try {
             return new All(committer.commit(changes));
         } catch (RuntimeException failure) {

@@ -160,7 +160,7 @@ public class Pipelines {
         TablePipeline pipeline = new TablePipeline(name, TableConsumer.bind(nats.connection(), table.stream(),
                 JetStreamSetup.consumerName(name), config.ingest().maxBatchBytes().asLongValue()),
                 nats::connected, normalizer, new EmbedStage(embedder, lanceTable::storedVectors),
-                TablePipeline.Committer.of(lanceTable::commit, store::writable, lanceTable::ackedThrough),
+                Committer.of(lanceTable::commit, store::writable, lanceTable::ackedThrough),
                 new DeadLetters(nats.jetStream(), name), config.ingest(), new PipelineMetrics(registry, name));
         pipeline.start();
         pipelines.put(name, pipeline);

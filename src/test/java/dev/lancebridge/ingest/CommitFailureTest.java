@@ -63,7 +63,7 @@ class CommitFailureTest {
         TableConsumer consumer = EventsConsumer.create(nats, ingest);
         store = new LanceStore(dir.resolve("store"));
         table = store.open("events", DIM, "test-model");
-        TablePipeline.Committer flaky = changes -> {
+        Committer flaky = changes -> {
             try {
                 hang.await();
             } catch (InterruptedException e) {
@@ -83,7 +83,7 @@ class CommitFailureTest {
         pipeline = new TablePipeline("events", consumer,
                 () -> nats.getStatus() == Connection.Status.CONNECTED,
                 dev.lancebridge.support.Declared.plainNormalizer(DIM), new EmbedStage(new NoEmbedder(DIM)),
-                TablePipeline.Committer.of(flaky, () -> !storeRefuses.get(), seq -> { }), new DeadLetters(nats.jetStream(), "events"), ingest,
+                Committer.of(flaky, () -> !storeRefuses.get(), seq -> { }), new DeadLetters(nats.jetStream(), "events"), ingest,
                 new PipelineMetrics(registry, "events"));
         pipeline.start();
     }

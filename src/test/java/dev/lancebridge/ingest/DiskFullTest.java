@@ -62,7 +62,7 @@ class DiskFullTest {
         pipeline = new TablePipeline("events", consumer,
                 () -> nats.getStatus() == Connection.Status.CONNECTED, dev.lancebridge.support.Declared.plainNormalizer(DIM),
                 new EmbedStage(new NoEmbedder(DIM)),
-                TablePipeline.Committer.of(table::commit, store::writable, table::ackedThrough), new DeadLetters(nats.jetStream(), "events"),
+                Committer.of(table::commit, store::writable, table::ackedThrough), new DeadLetters(nats.jetStream(), "events"),
                 ingest, new PipelineMetrics(new SimpleMeterRegistry(), "events"));
         pipeline.start();
     }

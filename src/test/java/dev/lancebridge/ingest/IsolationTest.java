@@ -109,7 +109,7 @@ class IsolationTest {
     }
 
     /** Fails any commit that holds event id {@code poison}, or every commit while the disk is full. */
-    private static final class FakeStore implements TablePipeline.Committer {
+    private static final class FakeStore implements Committer {
         final Set<String> poison;
         boolean diskFull;
         boolean probeSeesIt = true;
@@ -171,7 +171,7 @@ class IsolationTest {
         FakeStore store = new FakeStore();
         store.diskFull = true;
         store.probeSeesIt = false;
-        assertInstanceOf(Isolation.StoreFailing.class, Isolation.commit(new TablePipeline.Committer() {
+        assertInstanceOf(Isolation.StoreFailing.class, Isolation.commit(new Committer() {
             @Override
             public CommitStats commit(List<Normalized> changes) {
                 if (changes.stream().anyMatch(change -> change instanceof Row)) {

@@ -67,7 +67,7 @@ class TablePipelineTest {
     void open() {
         store = new LanceStore(dir);
         table = store.open("events", DIM, FakeEmbedder.MODEL);
-        TablePipeline.Committer committer = TablePipeline.Committer.of(changes -> {
+        Committer committer = Committer.of(changes -> {
             beforeCommit.accept(++commitAttempts);
             return table.commit(changes);
         }, () -> storeWritable, table::ackedThrough);
