@@ -125,7 +125,9 @@ class OperationsIT {
         int events = 1500;
         Path log = log("sigterm");
         Files.deleteIfExists(log);
-        try (BridgeProcess bridge = BridgeProcess.start(server.getURI(), dir.resolve("store"), log)) {
+        // small batches that do not grow: what is in flight at SIGTERM is a few batches, not the whole backlog
+        Map<String, String> smallBatches = Map.of("BRIDGE_INGEST_BATCH_SIZE", "50", "BRIDGE_INGEST_MAX_BATCH_SIZE", "50");
+        try (BridgeProcess bridge = BridgeProcess.start(server.getURI(), dir.resolve("store"), log, smallBatches)) {
             publish(0, events); // embedded in-process: a few hundred per second, so batches are in flight
             await().atMost(WAIT).until(() -> rows(bridge) >= 100);
             int exit = bridge.terminate();
