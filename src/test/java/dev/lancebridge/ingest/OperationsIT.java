@@ -24,6 +24,7 @@ import java.util.Map;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -78,6 +79,11 @@ class OperationsIT {
         try (BridgeProcess bridge = BridgeProcess.start(server.getURI(), dir.resolve("store"), log)) {
             publish(0, 10);
             await().atMost(WAIT).until(() -> rows(bridge) == 10);
+            // a normal start prints no panic and no stack trace (Lance's native dispatcher thread used to panic:
+            // it finds its classes through the system class loader)
+            String started = Files.readString(log);
+            assertFalse(started.contains("panicked") || started.contains("Exception in thread")
+                    || started.contains("ClassNotFoundException"), started);
             long poisonSeq = Events.publish(nats.jetStream(), "events.ops", "{\"id\": \"no-text\"}", "Nats-Msg-Id", "poison-1");
             // every ack has reached the server: an ack still in the client's buffer when the server stops means a
             // (harmless) redelivery, which would count those events twice below
