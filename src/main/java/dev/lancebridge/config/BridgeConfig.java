@@ -26,7 +26,7 @@ public interface BridgeConfig {
     Embedding embedding();
 
     /**
-     * Embedders by name, beside the built-in in-process {@code minilm} and {@code bge-small}; a
+     * Embedders by name, beside the built-in in-process {@code minilm}, {@code minilm-q} and {@code bge-small}; a
      * table chooses one with {@code bridge.tables.<table>.embedder}.
      */
     Map<String, EmbedderSettings> embedders();
@@ -208,7 +208,7 @@ public interface BridgeConfig {
 
     /** Where an embedder's vectors come from. */
     enum Provider {
-        /** A model in this JVM: {@code model} is all-MiniLM-L6-v2 (default) or bge-small-en-v1.5-q. */
+        /** A model in this JVM: {@code model} is all-MiniLM-L6-v2 (default), all-MiniLM-L6-v2-q or bge-small-en-v1.5-q. */
         IN_PROCESS,
         /** The events carry their vectors ({@code "vector": [...]}), {@code dimension} long. */
         PROVIDED,
@@ -399,7 +399,8 @@ public interface BridgeConfig {
 
         /**
          * The embedder that makes the table's vectors: {@code minilm} (in-process
-         * all-MiniLM-L6-v2), {@code bge-small} (in-process bge-small-en-v1.5, quantized), or a name
+         * all-MiniLM-L6-v2), {@code minilm-q} (the same, quantized), {@code bge-small} (in-process
+         * bge-small-en-v1.5, quantized), or a name
          * declared under {@code bridge.embedders}.
          */
         @WithDefault("minilm")

@@ -14,12 +14,13 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The embedders tables choose by name: the built-in in-process {@code minilm} and
- * {@code bge-small}, and those declared under {@code bridge.embedders.<name>}. Each is made once,
+ * The embedders tables choose by name: the built-in in-process {@code minilm}, {@code minilm-q}
+ * and {@code bge-small}, and those declared under {@code bridge.embedders.<name>}. Each is made once,
  * when a table first asks for it; in-process models share one thread per core.
  */
 @Singleton
@@ -28,13 +29,14 @@ public class Embedders {
     public static final String DEFAULT = "minilm";
     private static final Map<String, InProcessModel> BUILT_IN = new TreeMap<>(Map.of(
             DEFAULT, InProcessModel.MINILM,
+            "minilm-q", InProcessModel.MINILM_Q,
             "bge-small", InProcessModel.BGE_SMALL_Q));
 
     private final Map<String, BridgeConfig.EmbedderSettings> declared;
     private final int threadCount;
     private final Map<String, Embedder> made = new ConcurrentHashMap<>();
-    private final Map<InProcessModel, Embedder> loaded = new EnumMap<>(InProcessModel.class);
-    private ExecutorService threads;
+    private final Map<InProcessModel, InProcessEmbedder> loaded = new EnumMap<>(InProcessModel.class);
+    private ThreadPoolExecutor threads;
 
     @Inject
     public Embedders(BridgeConfig config) {
@@ -178,12 +180,16 @@ public class Embedders {
     }
 
     /** The daemon threads in-process models spread a batch over. */
-    static ExecutorService threads(int count) {
-        return Executors.newFixedThreadPool(Math.max(1, count), DaemonThreads.named("embedder"));
+    static ThreadPoolExecutor threads(int count) {
+        int size = Math.max(1, count);
+        return new ThreadPoolExecutor(size, size, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), DaemonThreads.named("embedder"));
     }
 
     @PreDestroy
     synchronized void close() {
+        // each model's session is freed (a dev-mode restart loads them again), after its runs in flight
+        loaded.values().forEach(InProcessEmbedder::close);
+        loaded.clear();
         if (threads != null) {
             threads.shutdownNow();
         }

@@ -1,10 +1,8 @@
 package dev.lancebridge.embed;
 
-import dev.langchain4j.model.embedding.EmbeddingModel;
-
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 
 /**
  * An {@link InProcessModel} running in this JVM on ONNX Runtime. A batch is spread over the
@@ -17,12 +15,13 @@ public class InProcessEmbedder implements Embedder, AutoCloseable {
     public static final int DIMENSION = InProcessModel.MINILM.dimension();
 
     private final InProcessModel kind;
-    private final EmbeddingModel model;
-    /** Threads this embedder made itself and shuts down on close; null when they are shared. */
-    private final ExecutorService owned;
+    private final OnnxSentenceModel model;
+    private final ThreadPoolExecutor threads;
+    /** Whether this embedder made its threads itself and shuts them down on close (else they are shared). */
+    private final boolean ownsThreads;
 
     /** {@code kind} on shared threads. */
-    public InProcessEmbedder(InProcessModel kind, ExecutorService threads) {
+    public InProcessEmbedder(InProcessModel kind, ThreadPoolExecutor threads) {
         this(kind, threads, false);
     }
 
@@ -36,10 +35,11 @@ public class InProcessEmbedder implements Embedder, AutoCloseable {
         this(InProcessModel.MINILM, count);
     }
 
-    private InProcessEmbedder(InProcessModel kind, ExecutorService threads, boolean owned) {
+    private InProcessEmbedder(InProcessModel kind, ThreadPoolExecutor threads, boolean ownsThreads) {
         this.kind = kind;
-        this.model = kind.load(threads);
-        this.owned = owned ? threads : null;
+        this.model = kind.load();
+        this.threads = threads;
+        this.ownsThreads = ownsThreads;
     }
 
     @Override
@@ -60,7 +60,9 @@ public class InProcessEmbedder implements Embedder, AutoCloseable {
     @Override
     public List<float[]> embed(List<String> texts) {
         try {
-            return LangChainModels.embedAll(model, texts);
+            return texts.isEmpty() ? List.of() : model.embed(texts, threads);
+        } catch (EmbedderUnavailableException e) {
+            throw e;
         } catch (RuntimeException e) {
             throw new EmbeddingException("in-process " + kind.modelName() + " failed: " + e.getMessage(), e);
         }
@@ -68,8 +70,9 @@ public class InProcessEmbedder implements Embedder, AutoCloseable {
 
     @Override
     public void close() {
-        if (owned != null) {
-            owned.shutdownNow();
+        model.close();
+        if (ownsThreads) {
+            threads.shutdownNow();
         }
     }
 }

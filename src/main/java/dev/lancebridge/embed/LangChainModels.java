@@ -7,7 +7,7 @@ import dev.langchain4j.model.embedding.EmbeddingModel;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Calling a LangChain4j embedding model, in process or remote alike. */
+/** Calling a LangChain4j embedding model (the remote embedders). */
 final class LangChainModels {
 
     private LangChainModels() {

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Function;
 
 /**
  * The benchmark's data: WordNet glosses and their real MiniLM vectors ({@link WordNet}). Tables
@@ -31,7 +32,7 @@ final class Corpus {
         List<String> texts = WordNet.glosses(WordNet.AVAILABLE);
         InProcessEmbedder embedder = new InProcessEmbedder(Runtime.getRuntime().availableProcessors());
         try {
-            Timed timedRun = time(embedder, texts.subList(texts.size() - 500, texts.size()), texts.subList(0, timed));
+            Timed timedRun = time(embedder::embed, texts.subList(texts.size() - 500, texts.size()), texts.subList(0, timed));
             return new Corpus(texts, WordNet.vectors(embedded, embedder), timedRun.textsPerSecond());
         } finally {
             embedder.close();
@@ -46,14 +47,14 @@ final class Corpus {
      * Embeds {@code warmup} untimed (model load, JIT: the bridge's first batch is not timed
      * either), then {@code texts} in batches of 500, as the bridge does, under the clock.
      */
-    static Timed time(InProcessEmbedder embedder, List<String> warmup, List<String> texts) {
+    static Timed time(Function<List<String>, List<float[]>> embed, List<String> warmup, List<String> texts) {
         if (!warmup.isEmpty()) {
-            embedder.embed(warmup);
+            embed.apply(warmup);
         }
         List<float[]> vectors = new ArrayList<>(texts.size());
         long start = System.nanoTime();
         for (int from = 0; from < texts.size(); from += 500) {
-            vectors.addAll(embedder.embed(texts.subList(from, Math.min(texts.size(), from + 500))));
+            vectors.addAll(embed.apply(texts.subList(from, Math.min(texts.size(), from + 500))));
         }
         return new Timed(vectors, texts.size() / ((System.nanoTime() - start) / 1e9));
     }

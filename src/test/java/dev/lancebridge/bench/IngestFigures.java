@@ -4,6 +4,11 @@ import dev.lancebridge.embed.InProcessEmbedder;
 import dev.lancebridge.embed.InProcessModel;
 import dev.lancebridge.normalize.Row;
 import dev.lancebridge.store.RawLanceAppend;
+import dev.langchain4j.data.embedding.Embedding;
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.bgesmallenv15q.BgeSmallEnV15QuantizedEmbeddingModel;
 import dev.lancebridge.support.BridgeProcess;
 import dev.lancebridge.support.Scrape;
 import io.nats.client.JetStreamSubscription;
@@ -14,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Ingest throughput: vectors provided at batch sizes 100 and 1000 (vs raw Lance append and raw
@@ -114,6 +120,11 @@ final class IngestFigures {
                 }
                 // the machine is shared: time the raw embedder on the same texts right after
                 double raw = rawEmbedRate(model, bench.corpus.texts.subList(0, texts));
+                double langChain = langChainEmbedRate(model, bench.corpus.texts.subList(0, texts));
+                bench.results.pair("embed_" + embedder.replace('-', '_') + "_vs_langchain4j",
+                        "raw " + model.modelName() + " embedder (texts batched per model run)", raw, "texts/s",
+                        "LangChain4j's in-process " + model.modelName() + " (one text per run), same texts", langChain, "texts/s",
+                        "same weights and vectors (OnnxSentenceModelTest)");
                 int cores = Runtime.getRuntime().availableProcessors();
                 bench.results.pair("ingest_" + embedder.replace('-', '_') + "_vs_raw_embedder",
                         "ingest, in-process " + model.modelName() + " (" + texts + " glosses)", drain.eventsPerSecond(), "events/s",
@@ -131,8 +142,17 @@ final class IngestFigures {
 
     private static double rawEmbedRate(InProcessModel model, List<String> texts) {
         try (InProcessEmbedder embedder = new InProcessEmbedder(model, Runtime.getRuntime().availableProcessors())) {
-            return Corpus.time(embedder, texts.subList(0, Math.min(500, texts.size())), texts).textsPerSecond();
+            return Corpus.time(embedder::embed, texts.subList(0, Math.min(500, texts.size())), texts).textsPerSecond();
         }
+    }
+
+    /** What the bridge ran before its own batched path: LangChain4j's model, a text per run, spread over the cores. */
+    private static double langChainEmbedRate(InProcessModel model, List<String> texts) {
+        EmbeddingModel reference = model == InProcessModel.MINILM ? new AllMiniLmL6V2EmbeddingModel()
+                : new BgeSmallEnV15QuantizedEmbeddingModel();
+        Function<List<String>, List<float[]>> embed = batch -> reference.embedAll(batch.stream().map(TextSegment::from).toList())
+                .content().stream().map(Embedding::vector).toList();
+        return Corpus.time(embed, texts.subList(0, Math.min(500, texts.size())), texts).textsPerSecond();
     }
 
     /** A second durable consumer over the same messages: fetch batches and ack each message, nothing else. */
