@@ -32,6 +32,12 @@ public class Embedders {
             "minilm-q", InProcessModel.MINILM_Q,
             "bge-small", InProcessModel.BGE_SMALL_Q));
 
+    /** The built-in embedder's name that runs {@code model} ({@code minilm}, ...). */
+    public static String builtInName(InProcessModel model) {
+        return BUILT_IN.entrySet().stream().filter(entry -> entry.getValue() == model).map(Map.Entry::getKey).findFirst()
+                .orElseThrow();
+    }
+
     private final Map<String, BridgeConfig.EmbedderSettings> declared;
     private final int threadCount;
     private final Map<String, Embedder> made = new ConcurrentHashMap<>();

@@ -1,5 +1,6 @@
 package dev.lancebridge.bench;
 
+import dev.lancebridge.embed.Embedders;
 import dev.lancebridge.embed.InProcessEmbedder;
 import dev.lancebridge.embed.InProcessModel;
 import dev.lancebridge.normalize.Row;
@@ -104,7 +105,7 @@ final class IngestFigures {
             events.add(Events.text("t-" + i, bench.corpus.text(i)));
         }
         for (InProcessModel model : InProcessModel.values()) {
-            String embedder = model == InProcessModel.MINILM ? "minilm" : "bge-small";
+            String embedder = Embedders.builtInName(model);
             try (Broker broker = new Broker(bench.work.resolve("nats-embed-" + embedder))) {
                 broker.publishAll("events.bench", events);
                 Drain drain;
@@ -120,11 +121,18 @@ final class IngestFigures {
                 }
                 // the machine is shared: time the raw embedder on the same texts right after
                 double raw = rawEmbedRate(model, bench.corpus.texts.subList(0, texts));
-                double langChain = langChainEmbedRate(model, bench.corpus.texts.subList(0, texts));
-                bench.results.pair("embed_" + embedder.replace('-', '_') + "_vs_langchain4j",
-                        "raw " + model.modelName() + " embedder (texts batched per model run)", raw, "texts/s",
-                        "LangChain4j's in-process " + model.modelName() + " (one text per run), same texts", langChain, "texts/s",
-                        "same weights and vectors (OnnxSentenceModelTest)");
+                if (model == InProcessModel.MINILM_Q) {
+                    bench.results.pair("embed_minilm_q_vs_fp32", "raw " + model.modelName() + " embedder", raw, "texts/s",
+                            "raw " + InProcessModel.MINILM.modelName() + " embedder, same texts",
+                            rawEmbedRate(InProcessModel.MINILM, bench.corpus.texts.subList(0, texts)), "texts/s",
+                            quantizedRecall(bench.corpus.texts));
+                } else {
+                    bench.results.pair("embed_" + embedder.replace('-', '_') + "_vs_langchain4j",
+                            "raw " + model.modelName() + " embedder (texts batched per model run)", raw, "texts/s",
+                            "LangChain4j's in-process " + model.modelName() + " (one text per run), same texts",
+                            langChainEmbedRate(model, bench.corpus.texts.subList(0, texts)), "texts/s",
+                            "same weights and vectors (OnnxSentenceModelTest)");
+                }
                 int cores = Runtime.getRuntime().availableProcessors();
                 bench.results.pair("ingest_" + embedder.replace('-', '_') + "_vs_raw_embedder",
                         "ingest, in-process " + model.modelName() + " (" + texts + " glosses)", drain.eventsPerSecond(), "events/s",
@@ -144,6 +152,45 @@ final class IngestFigures {
         try (InProcessEmbedder embedder = new InProcessEmbedder(model, Runtime.getRuntime().availableProcessors())) {
             return Corpus.time(embedder::embed, texts.subList(0, Math.min(500, texts.size())), texts).textsPerSecond();
         }
+    }
+
+    /**
+     * How much the quantized MiniLM's search agrees with fp32's: 200 glosses searched among 5,000
+     * by each model's own vectors, the share of fp32's top 10 that the quantized top 10 holds.
+     */
+    private static String quantizedRecall(List<String> glosses) {
+        List<String> stored = glosses.subList(0, 5000);
+        List<String> queries = glosses.subList(5000, 5200);
+        List<List<Integer>> exact;
+        List<List<Integer>> approximate;
+        try (InProcessEmbedder fp32 = new InProcessEmbedder(InProcessModel.MINILM, 2);
+             InProcessEmbedder quantized = new InProcessEmbedder(InProcessModel.MINILM_Q, 2)) {
+            exact = topTen(fp32.embed(stored), fp32.embed(queries));
+            approximate = topTen(quantized.embed(stored), quantized.embed(queries));
+        }
+        double found = 0;
+        for (int q = 0; q < exact.size(); q++) {
+            List<Integer> truth = exact.get(q);
+            found += approximate.get(q).stream().filter(truth::contains).count() / 10.0;
+        }
+        return String.format("recall@10 against fp32's own top 10: %.3f (200 glosses among 5,000)", found / exact.size());
+    }
+
+    private static List<List<Integer>> topTen(List<float[]> stored, List<float[]> queries) {
+        List<List<Integer>> answers = new ArrayList<>(queries.size());
+        for (float[] query : queries) {
+            double[] scores = new double[stored.size()];
+            for (int i = 0; i < stored.size(); i++) {
+                double dot = 0;
+                for (int j = 0; j < query.length; j++) {
+                    dot += query[j] * stored.get(i)[j];
+                }
+                scores[i] = dot;
+            }
+            answers.add(java.util.stream.IntStream.range(0, stored.size()).boxed()
+                    .sorted((a, b) -> Double.compare(scores[b], scores[a])).limit(10).toList());
+        }
+        return answers;
     }
 
     /** What the bridge ran before its own batched path: LangChain4j's model, a text per run, spread over the cores. */
