@@ -239,6 +239,13 @@ public interface BridgeConfig {
         /** {@code openai}: most texts per request; a bigger batch is split. */
         @WithDefault("100")
         int maxBatch();
+
+        /**
+         * {@code openai}: requests of one batch sent at the same time, so that a model server
+         * (a GPU) is kept busy while answers travel.
+         */
+        @WithDefault("4")
+        int maxInFlight();
     }
 
     interface Search {

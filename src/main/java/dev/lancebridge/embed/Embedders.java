@@ -163,7 +163,8 @@ public class Embedders {
                     settings.model().orElseThrow(() -> missing(key + "model", "the model the endpoint serves")),
                     positive(key + "dimension", settings.dimension().orElseThrow(() -> missing(key + "dimension",
                             "the length of the vectors the model answers"))),
-                    settings.timeout(), positive(key + "max-batch", settings.maxBatch()));
+                    settings.timeout(), positive(key + "max-batch", settings.maxBatch()),
+                    positive(key + "max-in-flight", settings.maxInFlight()));
         };
     }
 
@@ -196,6 +197,7 @@ public class Embedders {
         // each model's session is freed (a dev-mode restart loads them again), after its runs in flight
         loaded.values().forEach(InProcessEmbedder::close);
         loaded.clear();
+        made.values().stream().filter(RemoteEmbedder.class::isInstance).forEach(remote -> ((RemoteEmbedder) remote).close());
         if (threads != null) {
             threads.shutdownNow();
         }

@@ -44,13 +44,16 @@ class EmbeddersTest {
 
     @Test
     void invalidDeclarationsNameTheirKey() {
-        assertTrue(error(Map.of(), "nope").startsWith("no embedder 'nope'; built in: [bge-small, minilm]"));
+        assertTrue(error(Map.of(), "nope").startsWith("no embedder 'nope'; built in: [bge-small, minilm, minilm-q]"));
         assertTrue(error(Map.of("remote", Declared.Embedder.of(BridgeConfig.Provider.OPENAI).withModel("m").withDimension(8)), "remote")
                 .startsWith("bridge.embedders.remote.base-url is required"));
         assertTrue(error(Map.of("remote", Declared.Embedder.of(BridgeConfig.Provider.OPENAI).withBaseUrl("http://x/v1").withDimension(8)),
                 "remote").startsWith("bridge.embedders.remote.model is required"));
+        assertEquals("bridge.embedders.remote.max-in-flight=0: must be positive", error(Map.of("remote",
+                new Declared.Embedder(BridgeConfig.Provider.OPENAI, java.util.Optional.of("m"), java.util.Optional.of(8),
+                        java.util.Optional.of("http://x/v1"), java.util.Optional.empty(), java.time.Duration.ofSeconds(1), 10, 0)), "remote"));
         assertTrue(error(Map.of("m", Declared.Embedder.of(BridgeConfig.Provider.IN_PROCESS).withModel("e5")), "m")
-                .startsWith("bridge.embedders.m.model=e5: no in-process model 'e5'; one of all-MiniLM-L6-v2, bge-small-en-v1.5-q"));
+                .startsWith("bridge.embedders.m.model=e5: no in-process model 'e5'; one of all-MiniLM-L6-v2, all-MiniLM-L6-v2-q, bge-small-en-v1.5-q"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new Embedders(
                 Map.of("minilm", Declared.Embedder.of(BridgeConfig.Provider.IN_PROCESS)), 1)).getMessage()
                 .startsWith("bridge.embedders.minilm: 'minilm' is a built-in embedder's name"));

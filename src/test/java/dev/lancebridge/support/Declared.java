@@ -60,24 +60,24 @@ public final class Declared {
     }
 
     public record Embedder(BridgeConfig.Provider provider, Optional<String> model, Optional<Integer> dimension,
-                           Optional<String> baseUrl, Optional<String> apiKey, Duration timeout, int maxBatch)
+                           Optional<String> baseUrl, Optional<String> apiKey, Duration timeout, int maxBatch, int maxInFlight)
             implements BridgeConfig.EmbedderSettings {
 
         public static Embedder of(BridgeConfig.Provider provider) {
             return new Embedder(provider, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                    Duration.ofSeconds(30), 100);
+                    Duration.ofSeconds(30), 100, 4);
         }
 
         public Embedder withModel(String name) {
-            return new Embedder(provider, Optional.of(name), dimension, baseUrl, apiKey, timeout, maxBatch);
+            return new Embedder(provider, Optional.of(name), dimension, baseUrl, apiKey, timeout, maxBatch, maxInFlight);
         }
 
         public Embedder withDimension(int length) {
-            return new Embedder(provider, model, Optional.of(length), baseUrl, apiKey, timeout, maxBatch);
+            return new Embedder(provider, model, Optional.of(length), baseUrl, apiKey, timeout, maxBatch, maxInFlight);
         }
 
         public Embedder withBaseUrl(String url) {
-            return new Embedder(provider, model, dimension, Optional.of(url), apiKey, timeout, maxBatch);
+            return new Embedder(provider, model, dimension, Optional.of(url), apiKey, timeout, maxBatch, maxInFlight);
         }
     }
 }

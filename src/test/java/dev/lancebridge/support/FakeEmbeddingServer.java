@@ -19,8 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * An OpenAI-compatible embeddings endpoint on loopback ({@code POST /v1/embeddings}) that answers
  * 8-dimensional vectors derived from each text, and that a test can make fail (503) or hang past
- * the client's timeout: {@code POST /control/ok|fail|slow}. {@code GET /stats} counts requests
- * and the texts it embedded. Controlled over HTTP because the test and this resource may not share a class loader.
+ * the client's timeout: {@code POST /control/ok|fail|slow}, or answer each request after 300 ms
+ * ({@code lagging}). {@code GET /stats} counts requests, the texts it embedded and the most
+ * requests it had open at once. Controlled over HTTP because the test and this resource may not share a class loader.
  */
 public class FakeEmbeddingServer implements QuarkusTestResourceLifecycleManager {
 
@@ -31,6 +32,8 @@ public class FakeEmbeddingServer implements QuarkusTestResourceLifecycleManager 
     private volatile String mode = "ok";
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger texts = new AtomicInteger();
+    private final AtomicInteger open = new AtomicInteger();
+    private final AtomicInteger mostOpen = new AtomicInteger();
 
     @Override
     public Map<String, String> start() {
@@ -46,17 +49,26 @@ public class FakeEmbeddingServer implements QuarkusTestResourceLifecycleManager 
             answer(exchange, 200, "{}");
         });
         server.createContext("/stats", exchange -> answer(exchange, 200,
-                "{\"requests\":" + requests.get() + ",\"texts\":" + texts.get() + "}"));
+                "{\"requests\":" + requests.get() + ",\"texts\":" + texts.get() + ",\"most_open\":" + mostOpen.get() + "}"));
         server.start();
         return Map.of("bridge.embedders.remote.base-url", baseUrl());
     }
 
-    private String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
     }
 
     private void embeddings(HttpExchange exchange) throws IOException {
         requests.incrementAndGet();
+        mostOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
+        try {
+            answerEmbeddings(exchange);
+        } finally {
+            open.decrementAndGet();
+        }
+    }
+
+    private void answerEmbeddings(HttpExchange exchange) throws IOException {
         JsonNode request = JSON.readTree(exchange.getRequestBody());
         switch (mode) {
             case "fail" -> {
@@ -72,6 +84,13 @@ public class FakeEmbeddingServer implements QuarkusTestResourceLifecycleManager 
                 }
                 answer(exchange, 504, "{\"error\":{\"message\":\"too late\"}}");
                 return;
+            }
+            case "lagging" -> {
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             default -> {
             }
