@@ -243,6 +243,10 @@ class KubernetesManifestsIT {
         assertTrue(dockerfile.contains("BRIDGE_STORE_PATH=" + environment().get("BRIDGE_STORE_PATH")));
         assertTrue(dockerfile.contains("VOLUME " + environment().get("BRIDGE_STORE_PATH")));
         assertTrue(Pattern.compile("(?m)^USER 185$").matcher(dockerfile).find(), "runs as the non-root user the StatefulSet expects");
+        // the jlink'd runtime holds the modules bench/run's start step runs on, and reads the archive it made
+        assertTrue(dockerfile.contains("COPY src/main/docker/jlink-modules") && dockerfile.contains("--add-modules \"$(cat /tmp/jlink-modules)\""));
+        assertTrue(dockerfile.contains("-XX:ArchiveClassesAtExit=/deployments/app-cds.jsa")
+                && dockerfile.contains("-XX:SharedArchiveFile=/deployments/app-cds.jsa"), "the archive it makes is the one it reads");
     }
 
     @Test
