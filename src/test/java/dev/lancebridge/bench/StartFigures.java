@@ -36,8 +36,9 @@ final class StartFigures {
         String jar = System.getProperty("bridge.runner.jar", "target/quarkus-app/quarkus-run.jar");
         Path jdk = Path.of(System.getProperty("java.home"));
         Path runtime = bench.work.resolve("runtime");
-        run(jdk.resolve("bin/jlink"), "--add-modules", Files.readString(MODULES).strip(), "--strip-debug", "--no-header-files", "--no-man-pages",
-                "--compress=2", "--output", runtime.toString());
+        // as Dockerfile.jvm's jlink; the runtime's own base CDS archive is what a dynamic archive builds on
+        run(jdk.resolve("bin/jlink"), "--add-modules", Files.readString(MODULES).strip(), "--strip-debug", "--no-header-files",
+                "--no-man-pages", "--compress=2", "--generate-cds-archive", "--output", runtime.toString());
         try (Broker broker = new Broker(bench.work.resolve("nats-start"))) {
             Stats plain = starts(broker, jdk, null, starts, "jdk");
             Path archive = archive(jdk, jar, "jdk");
