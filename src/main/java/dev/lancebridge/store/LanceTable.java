@@ -1,35 +1,29 @@
 package dev.lancebridge.store;
 
-import dev.lancebridge.normalize.Deletion;
 import dev.lancebridge.normalize.Normalized;
-import dev.lancebridge.normalize.Row;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
-import org.apache.arrow.vector.types.pojo.Schema;
 import org.lance.Dataset;
 import org.lance.Session;
 import org.lance.WriteParams;
-import org.lance.cleanup.CleanupPolicy;
-import org.lance.cleanup.RemovalStats;
-import org.lance.compaction.CompactionOptions;
-import org.lance.merge.MergeInsertStats;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One LanceDB table ({@code <store>/<name>.lance}) and its single writer. Every commit goes
- * through {@link #commit}, serialised by this object's lock; reads go through {@link ReadHandles}
- * and never block the writer.
+ * One LanceDB table ({@code <store>/<name>.lance}): a front over one part per job, as LanceDB's
+ * Rust table splits by operation. {@link TableWriter} commits every change (the single writer),
+ * {@link TableScans} reads (search, export, stored vectors) through {@link ReadHandles} and never
+ * blocks the writer, {@link TableMaintenance} runs maintenance passes and re-embeds, and
+ * {@link TableVersions} lists versions and tags.
  *
- * <p>Locks, always taken in this order: {@code maintenance} (one pass or re-embed at a time), then
- * this object's (the writer), then {@code versionSwitch} (the committed version and the layout,
- * switched together). The locks of {@link ReadHandles} and {@link Tombstones} are leaves: nothing
- * else is taken while they are held.
+ * <p>Locks, always taken in this order: the maintenance lock (one pass or re-embed at a time),
+ * then the writer's ({@link TableWriter}'s monitor), then the writer's version switch (the
+ * committed version and the layout, switched together). The locks of {@link ReadHandles} and
+ * {@link Tombstones} are leaves: nothing else is taken while they are held.
  */
 public final class LanceTable implements AutoCloseable {
 
@@ -39,68 +33,26 @@ public final class LanceTable implements AutoCloseable {
     public static final String DISTANCE = "_distance";
     /** The BM25 relevance column of a full-text search. */
     public static final String SCORE = "_score";
-    /**
-     * Commits after which the writer compacts its small fragments itself. Each commit adds a
-     * fragment, and each fragment the id index does not cover yet slows every later merge-insert:
-     * a maintenance interval's worth of them made small commits an order of magnitude slower
-     * (bench/REPORT.md, storage while streaming).
-     */
-    static final int COMPACT_AFTER_COMMITS = 50;
-    /**
-     * The writer's compactions merge fragments of fewer rows than this, and no others: merging
-     * everything would rewrite the growing tail each time, and the rewritten copies pile up within
-     * the version retention (bench/REPORT.md, storage while streaming). The maintenance pass merges
-     * them into large fragments once the indexes cover them.
-     */
-    static final long COMPACTED_FRAGMENT_ROWS = 1_000;
-    private static final CompactionOptions WRITER_COMPACTION = CompactionOptions.builder()
-            .withTargetRowsPerFragment(COMPACTED_FRAGMENT_ROWS).build();
-
     private final String name;
     private final Path path;
     private final BufferAllocator allocator;
-    private final Session session;
-    /** The stored schema rows are written in, and the layout it was opened with; both change with a re-embed. */
-    private volatile Schema schema;
-    private volatile TableLayout layout;
-    private final Tombstones tombstones;
-    private final IndexPolicy indexPolicy;
-    /** One maintenance pass at a time (the schedule and {@code POST .../maintenance} may meet). */
-    private final java.util.concurrent.locks.ReentrantLock maintenance = new java.util.concurrent.locks.ReentrantLock();
-    private volatile MaintenanceStats lastMaintenance;
-    /** Commits since the last compaction (the writer's own or a maintenance pass's); guarded by this object's lock. */
-    private int commitsSinceCompaction;
-    private Dataset latest;
-    /** The latest version the writer committed: searches read it through {@link #handles}. */
-    private volatile long committedVersion;
-    /** A re-embed switches the committed version and the layout together under this lock; {@link #snapshot} reads both under it. */
-    private final Object versionSwitch = new Object();
     private final ReadHandles handles;
+    private final TableWriter writer;
+    private final TableMaintenance maintenance;
     private final TableVersions versions;
     private final TableScans scans;
-    /** Ids the table may hold: rows with other ids are appended, not merged. */
-    private final KnownIds knownIds = new KnownIds();
-    private final Thread knownIdsLoad;
 
-    private LanceTable(String name, Path path, BufferAllocator allocator, Session session, Schema schema,
-                       TableLayout layout, Tombstones tombstones, IndexPolicy indexPolicy, Dataset latest) {
+    private LanceTable(String name, Path path, BufferAllocator allocator, Session session, TableLayout layout,
+                       Tombstones tombstones, IndexPolicy indexPolicy, Dataset latest) {
         this.name = name;
         this.path = path;
         this.allocator = allocator;
-        this.session = session;
-        this.schema = schema;
-        this.layout = layout;
-        this.tombstones = tombstones;
-        this.indexPolicy = indexPolicy;
-        this.latest = latest;
-        this.committedVersion = latest.version();
         this.handles = new ReadHandles(name, path, allocator, session);
+        ReentrantLock maintenanceLock = new ReentrantLock();
+        this.writer = new TableWriter(name, path, allocator, session, handles, tombstones, maintenanceLock, layout, latest);
+        this.maintenance = new TableMaintenance(name, handles, writer, indexPolicy, maintenanceLock);
         this.versions = new TableVersions(name, handles);
         this.scans = new TableScans(name, handles, allocator);
-        Dataset atOpen = handles.openLatest();
-        this.knownIdsLoad = dev.lancebridge.config.DaemonThreads.named("ids-" + name)
-                .newThread(() -> knownIds.load(name, atOpen));
-        knownIdsLoad.start();
     }
 
     /**
@@ -112,7 +64,7 @@ public final class LanceTable implements AutoCloseable {
     static LanceTable open(String name, Path storeDir, BufferAllocator allocator, Session session,
                            TableLayout layout, IndexPolicy indexPolicy) {
         Path path = storeDir.resolve(name + ".lance");
-        Schema declared = layout.schema();
+        org.apache.arrow.vector.types.pojo.Schema declared = layout.schema();
         Tombstones tombstones = null;
         try {
             Files.createDirectories(storeDir.resolve("_bridge"));
@@ -134,9 +86,7 @@ public final class LanceTable implements AutoCloseable {
                         + " merge into such a table once it has a vector index, so it keeps brute-force search."
                         + " Re-create it (replay the stream into a new store) to get the index.", name);
             }
-            // rows are written the way the table stores them, whichever bridge version made it
-            Schema schema = dataset.getSchema();
-            return new LanceTable(name, path, allocator, session, schema, layout, tombstones, indexPolicy, dataset);
+            return new LanceTable(name, path, allocator, session, layout, tombstones, indexPolicy, dataset);
         } catch (Exception e) {
             if (tombstones != null) {
                 tombstones.close();
@@ -157,11 +107,11 @@ public final class LanceTable implements AutoCloseable {
     }
 
     public int dimension() {
-        return layout.dimension();
+        return writer.layout().dimension();
     }
 
     public String model() {
-        return layout.model();
+        return writer.layout().model();
     }
 
     /** The latest committed version and the model and dimension of its vectors, read together. */
@@ -170,14 +120,12 @@ public final class LanceTable implements AutoCloseable {
 
     /** What a search must use together: the version to read and the model that made its vectors. */
     public Snapshot snapshot() {
-        synchronized (versionSwitch) {
-            return new Snapshot(committedVersion, layout.model(), layout.dimension());
-        }
+        return writer.snapshot();
     }
 
     /** The table's columns but the vector, in stored order: what a search hit or an export carries by default. */
     public List<String> scalarColumns() {
-        return schema.getFields().stream().map(org.apache.arrow.vector.types.pojo.Field::getName)
+        return writer.schema().getFields().stream().map(org.apache.arrow.vector.types.pojo.Field::getName)
                 .filter(column -> !column.equals(TableSchema.VECTOR)).toList();
     }
 
@@ -187,116 +135,13 @@ public final class LanceTable implements AutoCloseable {
      * persisted before the rows they bury are deleted. Idempotent: committing a batch twice changes
      * nothing the second time. Rejections in {@code changes} are ignored.
      */
-    public synchronized CommitStats commit(List<? extends Normalized> changes) {
-        Map<String, Normalized> newest = latestPerId(changes);
-        List<Row> rows = new ArrayList<>();
-        List<Deletion> deletions = new ArrayList<>();
-        long skipped = changes.size() - newest.size();
-        for (Normalized change : newest.values()) {
-            if (change instanceof Row row) {
-                if (tombstones.buries(row)) {
-                    skipped++;
-                } else {
-                    rows.add(row);
-                }
-            } else if (change instanceof Deletion deletion) {
-                deletions.add(deletion);
-            }
-        }
-        try {
-            if (!deletions.isEmpty()) {
-                tombstones.record(deletions);
-                latest.delete(Upserts.anyOf(deletions.stream()
-                        .map(d -> "(" + TableSchema.ID + " = " + Upserts.literal(d.id()) + " AND "
-                                + TableSchema.STREAM_SEQ + " < " + d.streamSeq() + ")")
-                        .toList()));
-            }
-            long inserted = 0;
-            long updated = 0;
-            List<Row> fresh = new ArrayList<>();
-            List<Row> known = new ArrayList<>();
-            boolean[] mayBeHeld = knownIds.admit(rows.stream().map(Row::id).toList());
-            for (int i = 0; i < rows.size(); i++) {
-                (mayBeHeld[i] ? known : fresh).add(rows.get(i));
-            }
-            if (!fresh.isEmpty()) {
-                append(fresh);
-                inserted = fresh.size();
-            }
-            if (!known.isEmpty()) {
-                MergeInsertStats stats = replace(Upserts.mergeInsert(latest, allocator, RowBatch.of(known, schema, layout, allocator)));
-                inserted += stats.numInsertedRows();
-                updated = stats.numUpdatedRows();
-                skipped += known.size() - stats.numInsertedRows() - updated;
-            }
-            committedVersion = latest.version();
-            CommitStats committed = new CommitStats(inserted, updated, deletions.size(), skipped, committedVersion);
-            compactIfDue();
-            return committed;
-        } catch (StoreException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw new StoreException("commit to table '" + name + "' failed: " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Compacts the small fragments of the last {@value #COMPACT_AFTER_COMMITS} commits (tens of ms),
-     * under the writer's lock. Not while a maintenance pass runs: its index commits would conflict with the
-     * compaction's (and it compacts anyway). The commit before has returned either way: a failed
-     * compaction is logged and tried again {@value #COMPACT_AFTER_COMMITS} commits later.
-     */
-    private void compactIfDue() {
-        // tryLock, not lock: maintain() takes the maintenance lock before the writer's, and this holds the writer's
-        if (++commitsSinceCompaction < COMPACT_AFTER_COMMITS || !maintenance.tryLock()) {
-            return;
-        }
-        try {
-            long start = System.nanoTime();
-            latest.compact(WRITER_COMPACTION);
-            refreshLatest();
-            LOG.debugf("table %s: compacted the last %d commits in %.0f ms", name, commitsSinceCompaction,
-                    (System.nanoTime() - start) / 1e6);
-        } catch (RuntimeException e) {
-            LOG.warnf("table %s: compacting the last %d commits failed (the commits stand; next try in %d commits): %s",
-                    name, commitsSinceCompaction, COMPACT_AFTER_COMMITS, e.getMessage());
-        } finally {
-            commitsSinceCompaction = 0;
-            maintenance.unlock();
-        }
-    }
-
-    /** Appends rows whose ids the table cannot hold yet ({@link KnownIds}): no join, one new fragment. */
-    private void append(List<Row> rows) {
-        Dataset next = Upserts.append(latest, allocator, session, RowBatch.of(rows, schema, layout, allocator));
-        latest.close();
-        latest = next;
+    public CommitStats commit(List<? extends Normalized> changes) {
+        return writer.commit(changes);
     }
 
     /** Whether the ids the table held at open are known yet (for tests). */
     boolean knownIdsLoaded() {
-        return knownIds.loaded();
-    }
-
-    private MergeInsertStats replace(org.lance.merge.MergeInsertResult result) {
-        Dataset previous = latest;
-        latest = result.dataset();
-        previous.close();
-        return result.stats();
-    }
-
-    /** Keeps, per id, the change with the highest stream sequence (a batch must not hold an id twice). */
-    static Map<String, Normalized> latestPerId(List<? extends Normalized> changes) {
-        Map<String, Normalized> newest = new HashMap<>(changes.size() * 2);
-        for (Normalized change : changes) {
-            String id = change instanceof Row row ? row.id()
-                    : change instanceof Deletion deletion ? deletion.id()
-                    : null;
-            if (id != null) {
-                newest.merge(id, change, (a, b) -> b.streamSeq() > a.streamSeq() ? b : a);
-            }
-        }
-        return newest;
+        return writer.knownIdsLoaded();
     }
 
     /**
@@ -304,13 +149,12 @@ public final class LanceTable implements AutoCloseable {
      * one filtered scan (the id index answers it), so an unchanged text need not be embedded again.
      */
     public Map<String, dev.lancebridge.embed.StoredVectors.Stored> storedVectors(java.util.Collection<String> ids) {
-        List<String> mayBeStored = ids.stream().filter(knownIds::mayHold).toList();
-        return scans.storedVectors(committedVersion, mayBeStored);
+        return scans.storedVectors(writer.committedVersion(), writer.mayHold(ids));
     }
 
     /** Rows in the latest version, optionally only those matching a SQL predicate. */
     public long countRows(String filter) {
-        ReadHandles.Shared shared = handles.acquire(committedVersion);
+        ReadHandles.Shared shared = handles.acquire(writer.committedVersion());
         try {
             return filter == null ? shared.dataset.countRows() : shared.dataset.countRows(filter);
         } finally {
@@ -320,11 +164,11 @@ public final class LanceTable implements AutoCloseable {
 
     /** What the latest version holds and how its storage looks, read together. */
     public TableStats stats() {
-        ReadHandles.Shared shared = handles.acquire(committedVersion);
+        ReadHandles.Shared shared = handles.acquire(writer.committedVersion());
         try {
             Dataset dataset = shared.dataset;
             return new TableStats(dataset.countRows(), dataset.version(), dataset.getFragments().size(),
-                    versionsOnDisk(), TableIndexes.describe(dataset), diskBytes(), lastMaintenance);
+                    versionsOnDisk(), TableIndexes.describe(dataset), diskBytes(), maintenance.last());
         } finally {
             shared.release();
         }
@@ -374,7 +218,7 @@ public final class LanceTable implements AutoCloseable {
      *                                  version, invalid filter)
      */
     public <T> T scan(ScanRequest request, ScanConsumer<T> consumer) {
-        return scans.scan(committedVersion, request, consumer);
+        return scans.scan(writer.committedVersion(), request, consumer);
     }
 
     /**
@@ -384,7 +228,7 @@ public final class LanceTable implements AutoCloseable {
      * @throws IllegalArgumentException for a request the caller must fix
      */
     public OpenScan openScan(ScanRequest request) {
-        return scans.open(committedVersion, request);
+        return scans.open(writer.committedVersion(), request);
     }
 
     /**
@@ -393,7 +237,7 @@ public final class LanceTable implements AutoCloseable {
      */
     public <T> T asArrow(List<Map<String, Object>> rows, List<String> columns, List<String> scores, long version,
                          ScanConsumer<T> consumer) {
-        return scans.asArrow(schema, rows, columns, scores, version, consumer);
+        return scans.asArrow(writer.schema(), rows, columns, scores, version, consumer);
     }
 
     /**
@@ -404,78 +248,20 @@ public final class LanceTable implements AutoCloseable {
      * with the writer is retried. The outcome, failed or not, is kept for {@link #stats()}.
      */
     public MaintenanceStats maintain(java.time.Duration retention) {
-        maintenance.lock();
-        try {
-            MaintenanceStats.Builder pass = MaintenanceStats.start();
-            try {
-                compactAndClean(retention, pass);
-                indexes(pass);
-                lastMaintenance = pass.done(committedVersion);
-            } catch (RuntimeException e) {
-                lastMaintenance = pass.failed(committedVersion, e.getMessage());
-                throw new StoreException("maintenance of table '" + name + "' failed: " + e.getMessage(), e);
-            }
-            return lastMaintenance;
-        } finally {
-            maintenance.unlock();
-        }
+        return maintenance.maintain(retention);
     }
 
     /**
      * The table's consumer has acked every event at or below {@code seq}: no redelivery can bring
      * back an event the tombstones at or below it guard against, so they are let go.
      */
-    public synchronized void ackedThrough(long seq) {
-        tombstones.forgetThrough(seq);
+    public void ackedThrough(long seq) {
+        writer.ackedThrough(seq);
     }
 
     /** Tombstones held in memory, and in the dataset beside the table (for tests and figures). */
-    synchronized long[] tombstoneCounts() {
-        return new long[] {tombstones.inMemory(), tombstones.stored()};
-    }
-
-    private synchronized void compactAndClean(java.time.Duration retention, MaintenanceStats.Builder pass) {
-        tombstones.maintain();
-        pass.fragmentsBefore = latest.getFragments().size();
-        latest.compact();
-        // compaction commits a version of its own: continue from the newest one
-        refreshLatest();
-        commitsSinceCompaction = 0;
-        RemovalStats removed = latest.cleanupWithPolicy(CleanupPolicy.builder()
-                .withBeforeTimestampMillis(System.currentTimeMillis() - retention.toMillis())
-                .withErrorIfTaggedOldVersions(false) // keep tagged versions, clean the rest
-                .build());
-        pass.fragmentsAfter = latest.getFragments().size();
-        pass.versionsRemoved = removed.getOldVersions();
-        pass.bytesRemoved = removed.getBytesRemoved();
-    }
-
-    /** Index work on a handle of its own: building a vector index takes seconds to minutes. */
-    private void indexes(MaintenanceStats.Builder pass) {
-        for (int attempt = 1; ; attempt++) {
-            try (Dataset dataset = handles.openLatest()) {
-                if (TableIndexes.createVectorIfDue(dataset, indexPolicy)) {
-                    pass.indexesCreated.add(TableIndexes.VECTOR);
-                }
-                pass.indexesOptimized.addAll(TableIndexes.optimize(dataset));
-                break;
-            } catch (RuntimeException e) {
-                if (attempt == 3 || LanceFailure.of(e) != LanceFailure.COMMIT_CONFLICT) {
-                    throw e;
-                }
-            }
-        }
-        synchronized (this) {
-            refreshLatest(); // the writer continues from the version that has the indexes
-        }
-    }
-
-    /** Moves the writer's handle to the newest version; under the writer's lock. */
-    private void refreshLatest() {
-        Dataset newest = handles.openLatest();
-        latest.close();
-        latest = newest;
-        committedVersion = latest.version();
+    long[] tombstoneCounts() {
+        return writer.tombstoneCounts();
     }
 
     /**
@@ -489,40 +275,17 @@ public final class LanceTable implements AutoCloseable {
      */
     public long reembed(TableLayout next, java.util.function.Function<List<String>, List<float[]>> embed,
                         java.util.function.LongConsumer progress) {
-        maintenance.lock();
-        try {
-            synchronized (this) {
-                ReembedReader.rewrite(name, latest, path, next, embed, progress, allocator, session);
-                Dataset indexed = handles.openLatest();
-                try {
-                    TableIndexes.ensureScalar(indexed);
-                } finally {
-                    indexed.close();
-                }
-                Dataset newest = handles.openLatest();
-                // searches see the new version and the new model together (snapshot()), never one without the other
-                synchronized (versionSwitch) {
-                    latest.close();
-                    latest = newest;
-                    layout = next;
-                    schema = newest.getSchema();
-                    committedVersion = newest.version();
-                }
-                return committedVersion;
-            }
-        } finally {
-            maintenance.unlock();
-        }
+        return maintenance.reembed(next, embed, progress);
     }
 
     /** Names {@code version} (the latest when null) {@code name}; through the writer, like every change. */
-    public synchronized TagInfo tag(String name, Long version) {
-        return versions.tag(latest, name, version == null ? latest.latestVersion() : version);
+    public TagInfo tag(String name, Long version) {
+        return writer.tag(versions, name, version);
     }
 
     /** Removes tag {@code name}, so that cleanup may release its version; false when there is no such tag. */
-    public synchronized boolean untag(String name) {
-        return versions.untag(latest, name);
+    public boolean untag(String name) {
+        return writer.untag(versions, name);
     }
 
     public List<TagInfo> tags() {
@@ -543,20 +306,17 @@ public final class LanceTable implements AutoCloseable {
      */
     @Override
     public void close() {
-        knownIds.stop();
         try {
-            knownIdsLoad.join(10_000); // its scan reads through this table's allocator
-            if (knownIdsLoad.isAlive() || !maintenance.tryLock(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!writer.stopLoading() || !maintenance.stop()) {
                 return;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
         }
-        synchronized (this) { // lock order, as in maintain(): maintenance, then the writer
+        synchronized (writer) { // the lock order: maintenance (held now), then the writer
             handles.close();
-            latest.close();
-            tombstones.close();
+            writer.close();
             allocator.close();
         }
     }

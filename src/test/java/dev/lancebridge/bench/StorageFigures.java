@@ -17,7 +17,7 @@ import java.util.List;
  * every 600 commits (the default 60 s interval at 10 commits/s) with the default 1 h retention:
  * within the hour no version is old enough to go, as in real time. A last pass with no retention
  * shows what cleanup frees. The other table takes the same commits with no maintenance pass at
- * all: only the writer's own compaction ({@code LanceTable.COMPACT_AFTER_COMMITS}).
+ * all: only the writer's own compaction ({@code TableWriter.COMPACT_AFTER_COMMITS}).
  */
 final class StorageFigures {
 

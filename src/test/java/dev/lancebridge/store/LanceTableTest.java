@@ -342,14 +342,14 @@ class LanceTableTest {
 
     @Test
     void theWriterCompactsItsOwnSmallFragmentsWithoutWaitingForMaintenance() {
-        int commits = 2 * LanceTable.COMPACT_AFTER_COMMITS + 10;
+        int commits = 2 * TableWriter.COMPACT_AFTER_COMMITS + 10;
         long before = table.stats().version();
         for (int i = 0; i < commits; i++) {
             table.commit(List.of(row("c" + i, "text " + i, i + 1)));
         }
         table.commit(List.of(row("c0", "text 0, updated", commits + 1)));
         TableStats stats = table.stats();
-        assertTrue(stats.fragments() <= LanceTable.COMPACT_AFTER_COMMITS, "a fragment per commit would be " + commits
+        assertTrue(stats.fragments() <= TableWriter.COMPACT_AFTER_COMMITS, "a fragment per commit would be " + commits
                 + "; the writer compacted them down to " + stats.fragments());
         assertTrue(stats.version() > before + commits + 1, "the compactions committed versions of their own: " + stats.version());
         assertEquals(commits, table.countRows(null));

@@ -1,0 +1,306 @@
+package dev.lancebridge.store;
+
+import dev.lancebridge.normalize.Deletion;
+import dev.lancebridge.normalize.Normalized;
+import dev.lancebridge.normalize.Row;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.lance.Dataset;
+import org.lance.Session;
+import org.lance.cleanup.CleanupPolicy;
+import org.lance.cleanup.RemovalStats;
+import org.lance.compaction.CompactionOptions;
+import org.lance.merge.MergeInsertStats;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A table's single writer: the handle every change is committed through, the committed version
+ * searches read, and the layout its rows are written in. Its lock is this object's monitor
+ * ("the writer's lock"); {@link LanceTable} states the order it is taken in.
+ */
+final class TableWriter {
+
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(TableWriter.class);
+
+    /**
+     * Commits after which the writer compacts its small fragments itself. Each commit adds a
+     * fragment, and each fragment the id index does not cover yet slows every later merge-insert:
+     * a maintenance interval's worth of them made small commits an order of magnitude slower
+     * (bench/REPORT.md, storage while streaming).
+     */
+    static final int COMPACT_AFTER_COMMITS = 50;
+    /**
+     * The writer's compactions merge fragments of fewer rows than this, and no others: merging
+     * everything would rewrite the growing tail each time, and the rewritten copies pile up within
+     * the version retention (bench/REPORT.md, storage while streaming). The maintenance pass merges
+     * them into large fragments once the indexes cover them.
+     */
+    static final long COMPACTED_FRAGMENT_ROWS = 1_000;
+    private static final CompactionOptions WRITER_COMPACTION = CompactionOptions.builder()
+            .withTargetRowsPerFragment(COMPACTED_FRAGMENT_ROWS).build();
+
+    private final String name;
+    private final Path path;
+    private final BufferAllocator allocator;
+    private final Session session;
+    private final ReadHandles handles;
+    private final Tombstones tombstones;
+    /** Held by a maintenance pass or a re-embed; the writer's own compaction only tries it. */
+    private final ReentrantLock maintenance;
+    /** The stored schema rows are written in, and the layout it was opened with; both change with a re-embed. */
+    private volatile Schema schema;
+    private volatile TableLayout layout;
+    private Dataset latest;
+    /** The latest version the writer committed: searches read it through the read handles. */
+    private volatile long committedVersion;
+    /** Commits since the last compaction (the writer's own or a maintenance pass's); under the writer's lock. */
+    private int commitsSinceCompaction;
+    /** A re-embed switches the committed version and the layout together under this lock; {@link #snapshot} reads both under it. */
+    private final Object versionSwitch = new Object();
+    /** Ids the table may hold: rows with other ids are appended, not merged. */
+    private final KnownIds knownIds = new KnownIds();
+    private final Thread knownIdsLoad;
+
+    TableWriter(String name, Path path, BufferAllocator allocator, Session session, ReadHandles handles, Tombstones tombstones,
+                ReentrantLock maintenance, TableLayout layout, Dataset latest) {
+        this.name = name;
+        this.path = path;
+        this.allocator = allocator;
+        this.session = session;
+        this.handles = handles;
+        this.tombstones = tombstones;
+        this.maintenance = maintenance;
+        this.layout = layout;
+        // rows are written the way the table stores them, whichever bridge version made it
+        this.schema = latest.getSchema();
+        this.latest = latest;
+        this.committedVersion = latest.version();
+        Dataset atOpen = handles.openLatest();
+        this.knownIdsLoad = dev.lancebridge.config.DaemonThreads.named("ids-" + name)
+                .newThread(() -> knownIds.load(name, atOpen));
+        knownIdsLoad.start();
+    }
+
+    long committedVersion() {
+        return committedVersion;
+    }
+
+    Schema schema() {
+        return schema;
+    }
+
+    TableLayout layout() {
+        return layout;
+    }
+
+    /** The committed version and the model and dimension of its vectors, read together. */
+    LanceTable.Snapshot snapshot() {
+        synchronized (versionSwitch) {
+            return new LanceTable.Snapshot(committedVersion, layout.model(), layout.dimension());
+        }
+    }
+
+    /** Of {@code ids}, those the table may hold (the rest are certainly new). */
+    List<String> mayHold(java.util.Collection<String> ids) {
+        return ids.stream().filter(knownIds::mayHold).toList();
+    }
+
+    /** Whether the ids the table held at open are known yet (for tests). */
+    boolean knownIdsLoaded() {
+        return knownIds.loaded();
+    }
+
+    /** See {@link LanceTable#commit}. */
+    synchronized CommitStats commit(List<? extends Normalized> changes) {
+        Map<String, Normalized> newest = latestPerId(changes);
+        List<Row> rows = new ArrayList<>();
+        List<Deletion> deletions = new ArrayList<>();
+        long skipped = changes.size() - newest.size();
+        for (Normalized change : newest.values()) {
+            if (change instanceof Row row) {
+                if (tombstones.buries(row)) {
+                    skipped++;
+                } else {
+                    rows.add(row);
+                }
+            } else if (change instanceof Deletion deletion) {
+                deletions.add(deletion);
+            }
+        }
+        try {
+            if (!deletions.isEmpty()) {
+                tombstones.record(deletions);
+                latest.delete(Upserts.anyOf(deletions.stream()
+                        .map(d -> "(" + TableSchema.ID + " = " + Upserts.literal(d.id()) + " AND "
+                                + TableSchema.STREAM_SEQ + " < " + d.streamSeq() + ")")
+                        .toList()));
+            }
+            long inserted = 0;
+            long updated = 0;
+            List<Row> fresh = new ArrayList<>();
+            List<Row> known = new ArrayList<>();
+            boolean[] mayBeHeld = knownIds.admit(rows.stream().map(Row::id).toList());
+            for (int i = 0; i < rows.size(); i++) {
+                (mayBeHeld[i] ? known : fresh).add(rows.get(i));
+            }
+            if (!fresh.isEmpty()) {
+                append(fresh);
+                inserted = fresh.size();
+            }
+            if (!known.isEmpty()) {
+                MergeInsertStats stats = replace(Upserts.mergeInsert(latest, allocator, RowBatch.of(known, schema, layout, allocator)));
+                inserted += stats.numInsertedRows();
+                updated = stats.numUpdatedRows();
+                skipped += known.size() - stats.numInsertedRows() - updated;
+            }
+            committedVersion = latest.version();
+            CommitStats committed = new CommitStats(inserted, updated, deletions.size(), skipped, committedVersion);
+            compactIfDue();
+            return committed;
+        } catch (StoreException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new StoreException("commit to table '" + name + "' failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Compacts the small fragments of the last {@value #COMPACT_AFTER_COMMITS} commits (tens of ms),
+     * under the writer's lock. Not while a maintenance pass runs: its index commits would conflict with the
+     * compaction's (and it compacts anyway). The commit before has returned either way: a failed
+     * compaction is logged and tried again {@value #COMPACT_AFTER_COMMITS} commits later.
+     */
+    private void compactIfDue() {
+        // tryLock, not lock: a maintenance pass takes the maintenance lock before the writer's, and this holds the writer's
+        if (++commitsSinceCompaction < COMPACT_AFTER_COMMITS || !maintenance.tryLock()) {
+            return;
+        }
+        try {
+            long start = System.nanoTime();
+            latest.compact(WRITER_COMPACTION);
+            refresh();
+            LOG.debugf("table %s: compacted the last %d commits in %.0f ms", name, commitsSinceCompaction,
+                    (System.nanoTime() - start) / 1e6);
+        } catch (RuntimeException e) {
+            LOG.warnf("table %s: compacting the last %d commits failed (the commits stand; next try in %d commits): %s",
+                    name, commitsSinceCompaction, COMPACT_AFTER_COMMITS, e.getMessage());
+        } finally {
+            commitsSinceCompaction = 0;
+            maintenance.unlock();
+        }
+    }
+
+    /** Appends rows whose ids the table cannot hold yet ({@link KnownIds}): no join, one new fragment. */
+    private void append(List<Row> rows) {
+        Dataset next = Upserts.append(latest, allocator, session, RowBatch.of(rows, schema, layout, allocator));
+        latest.close();
+        latest = next;
+    }
+
+    private MergeInsertStats replace(org.lance.merge.MergeInsertResult result) {
+        Dataset previous = latest;
+        latest = result.dataset();
+        previous.close();
+        return result.stats();
+    }
+
+    /** Keeps, per id, the change with the highest stream sequence (a batch must not hold an id twice). */
+    static Map<String, Normalized> latestPerId(List<? extends Normalized> changes) {
+        Map<String, Normalized> newest = new HashMap<>(changes.size() * 2);
+        for (Normalized change : changes) {
+            String id = change instanceof Row row ? row.id()
+                    : change instanceof Deletion deletion ? deletion.id()
+                    : null;
+            if (id != null) {
+                newest.merge(id, change, (a, b) -> b.streamSeq() > a.streamSeq() ? b : a);
+            }
+        }
+        return newest;
+    }
+
+    /** See {@link LanceTable#ackedThrough}. */
+    synchronized void ackedThrough(long seq) {
+        tombstones.forgetThrough(seq);
+    }
+
+    /** Tombstones held in memory, and in the dataset beside the table (for tests and figures). */
+    synchronized long[] tombstoneCounts() {
+        return new long[] {tombstones.inMemory(), tombstones.stored()};
+    }
+
+    /** A maintenance pass's part under the writer's lock: tombstones, compaction, cleanup of old versions. */
+    synchronized void compactAndClean(java.time.Duration retention, MaintenanceStats.Builder pass) {
+        tombstones.maintain();
+        pass.fragmentsBefore = latest.getFragments().size();
+        latest.compact();
+        // compaction commits a version of its own: continue from the newest one
+        refresh();
+        commitsSinceCompaction = 0;
+        RemovalStats removed = latest.cleanupWithPolicy(CleanupPolicy.builder()
+                .withBeforeTimestampMillis(System.currentTimeMillis() - retention.toMillis())
+                .withErrorIfTaggedOldVersions(false) // keep tagged versions, clean the rest
+                .build());
+        pass.fragmentsAfter = latest.getFragments().size();
+        pass.versionsRemoved = removed.getOldVersions();
+        pass.bytesRemoved = removed.getBytesRemoved();
+    }
+
+    /** Moves the writer's handle to the newest version (after a commit made elsewhere: compaction, index). */
+    synchronized void refresh() {
+        Dataset newest = handles.openLatest();
+        latest.close();
+        latest = newest;
+        committedVersion = latest.version();
+    }
+
+    /**
+     * Rewrites every row's vector into one new version laid out as {@code next} (see
+     * {@link LanceTable#reembed}); the caller holds the maintenance lock.
+     */
+    synchronized long reembed(TableLayout next, java.util.function.Function<List<String>, List<float[]>> embed,
+                              java.util.function.LongConsumer progress) {
+        ReembedReader.rewrite(name, latest, path, next, embed, progress, allocator, session);
+        Dataset indexed = handles.openLatest();
+        try {
+            TableIndexes.ensureScalar(indexed);
+        } finally {
+            indexed.close();
+        }
+        Dataset newest = handles.openLatest();
+        // searches see the new version and the new model together (snapshot()), never one without the other
+        synchronized (versionSwitch) {
+            latest.close();
+            latest = newest;
+            layout = next;
+            schema = newest.getSchema();
+            committedVersion = newest.version();
+        }
+        return committedVersion;
+    }
+
+    synchronized TagInfo tag(TableVersions versions, String tag, Long version) {
+        return versions.tag(latest, tag, version == null ? latest.latestVersion() : version);
+    }
+
+    synchronized boolean untag(TableVersions versions, String tag) {
+        return versions.untag(latest, tag);
+    }
+
+    /** Stops the load of the known ids; false when it is still reading after 10 s. */
+    boolean stopLoading() throws InterruptedException {
+        knownIds.stop();
+        knownIdsLoad.join(10_000); // its scan reads through the table's allocator
+        return !knownIdsLoad.isAlive();
+    }
+
+    synchronized void close() {
+        latest.close();
+        tombstones.close();
+    }
+}
