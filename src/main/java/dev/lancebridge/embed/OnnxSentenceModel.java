@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.lancebridge.config.Slices;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -49,6 +50,8 @@ final class OnnxSentenceModel implements AutoCloseable {
      * Small runs stay in the cache and spread a batch evenly over the threads.
      */
     private static final int RUN_TOKENS = 256;
+    /** Fewer texts than twice this are tokenized on the caller alone (a query, a small batch). */
+    private static final int MIN_TOKENIZE_SLICE = 32;
 
     private final OrtEnvironment environment = OrtEnvironment.getEnvironment();
     private final OrtSession session;
@@ -103,7 +106,7 @@ final class OnnxSentenceModel implements AutoCloseable {
     /** One normalised vector per text, in order; the work spread over {@code threads}. */
     List<float[]> embed(List<String> texts, ThreadPoolExecutor threads) {
         Sequence[] tokenized = new Sequence[texts.size()];
-        forEachSlice(texts.size(), threads, (from, to) -> {
+        Slices.run(texts.size(), MIN_TOKENIZE_SLICE, threads.getMaximumPoolSize(), threads, (from, to) -> {
             for (int text = from; text < to; text++) {
                 tokenized[text] = sequence(tokenizer.encode(texts.get(text)));
             }
@@ -122,21 +125,6 @@ final class OnnxSentenceModel implements AutoCloseable {
         }));
         runAll(work, threads);
         return normalized(sequences);
-    }
-
-    /** Runs {@code slice} over [0, count) cut into one slice per thread (small counts on the caller alone). */
-    private static void forEachSlice(int count, ThreadPoolExecutor threads, java.util.function.BiConsumer<Integer, Integer> slice) {
-        int slices = count < 64 ? 1 : threads.getMaximumPoolSize();
-        List<Callable<Void>> work = new ArrayList<>(slices);
-        for (int i = 0; i < slices; i++) {
-            int from = (int) ((long) count * i / slices);
-            int to = (int) ((long) count * (i + 1) / slices);
-            work.add(() -> {
-                slice.accept(from, to);
-                return null;
-            });
-        }
-        runAll(work, threads);
     }
 
     /** A text's ids as the model's input: [CLS] ids [SEP], cut to the tokenizer's length. */

@@ -1,14 +1,13 @@
 package dev.lancebridge.ingest;
 
 import dev.lancebridge.config.DaemonThreads;
+import dev.lancebridge.config.Slices;
 import dev.lancebridge.normalize.Normalized;
 import dev.lancebridge.normalize.Normalizer;
 import dev.lancebridge.normalize.Rejection;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -38,29 +37,13 @@ final class BatchNormalizer implements AutoCloseable {
 
     /** What each delivery became, in order. */
     List<Normalized> normalize(List<Delivery> deliveries) {
-        int n = deliveries.size();
-        int parts = Math.min(slices, n / MIN_SLICE);
-        if (parts <= 1) {
-            List<Normalized> changes = new ArrayList<>(n);
-            deliveries.forEach(delivery -> changes.add(normalize(delivery)));
-            return changes;
-        }
-        Normalized[] changes = new Normalized[n];
-        CompletableFuture<?>[] others = new CompletableFuture<?>[parts - 1];
-        for (int part = 1; part < parts; part++) {
-            int from = n * part / parts;
-            int to = n * (part + 1) / parts;
-            others[part - 1] = CompletableFuture.runAsync(() -> normalize(deliveries, changes, from, to), helpers);
-        }
-        normalize(deliveries, changes, 0, n / parts);
-        CompletableFuture.allOf(others).join();
+        Normalized[] changes = new Normalized[deliveries.size()];
+        Slices.run(changes.length, MIN_SLICE, slices, helpers, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                changes[i] = normalize(deliveries.get(i));
+            }
+        });
         return Arrays.asList(changes);
-    }
-
-    private void normalize(List<Delivery> deliveries, Normalized[] changes, int from, int to) {
-        for (int i = from; i < to; i++) {
-            changes[i] = normalize(deliveries.get(i));
-        }
     }
 
     private Normalized normalize(Delivery delivery) {
