@@ -23,8 +23,8 @@ final class DecimalFloats {
     private DecimalFloats() {
     }
 
-    /** The float nearest to the JSON number in {@code chars[offset, offset + length)}. */
-    static float parse(char[] chars, int offset, int length) {
+    /** The float nearest to the JSON number in the UTF-8 (ASCII) bytes {@code chars[offset, offset + length)}. */
+    static float parse(byte[] chars, int offset, int length) {
         int end = offset + length;
         int at = offset;
         boolean negative = at < end && chars[at] == '-';
@@ -91,11 +91,11 @@ final class DecimalFloats {
         return negative ? -nearest : nearest;
     }
 
-    private static boolean isDigit(char c) {
+    private static boolean isDigit(byte c) {
         return c >= '0' && c <= '9';
     }
 
-    private static float slow(char[] chars, int offset, int length) {
-        return Float.parseFloat(new String(chars, offset, length));
+    private static float slow(byte[] chars, int offset, int length) {
+        return Float.parseFloat(new String(chars, offset, length, java.nio.charset.StandardCharsets.ISO_8859_1));
     }
 }

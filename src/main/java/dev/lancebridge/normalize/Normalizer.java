@@ -36,7 +36,6 @@ public final class Normalizer {
     public static final String OP_UPSERT = "upsert";
     static final String VECTOR = "vector";
 
-    /** Fast float parsing: a provided vector is hundreds of decimal numbers per event. */
     /** Reads a float from four little-endian bytes of a byte[]; the JIT turns it into a plain load. */
     private static final java.lang.invoke.VarHandle LITTLE_ENDIAN_FLOATS =
             java.lang.invoke.MethodHandles.byteArrayViewVarHandle(float[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
@@ -65,13 +64,14 @@ public final class Normalizer {
 
     public Normalized normalize(RawEvent event) {
         Payload payload;
-        try (JsonParser parser = JSON.createParser(event.payload())) {
+        VectorScan.Found scanned = VectorScan.find(event.payload(), dimension);
+        try (JsonParser parser = JSON.createParser(scanned == null ? event.payload() : scanned.emptied(event.payload()))) {
             JsonToken first = parser.nextToken();
             if (first != JsonToken.START_OBJECT) {
                 String kind = first == null ? "empty" : kindOf(parser);
                 return reject(event, Rejection.Reason.NOT_AN_OBJECT, "payload must be a JSON object, got " + kind);
             }
-            payload = readObject(parser);
+            payload = readObject(parser, scanned);
         } catch (JsonProcessingException e) {
             return reject(event, Rejection.Reason.NOT_JSON, "payload is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
@@ -90,15 +90,17 @@ public final class Normalizer {
      * The fields the table reads, in one streaming pass: {@code vector} goes straight into a
      * {@code float[]} (no tree of boxed numbers), declared fields become small trees, and the
      * rest are skipped. A repeated key keeps its last value, as a JSON tree would.
+     *
+     * @param scanned the vector {@link VectorScan} already read (its array emptied in what the parser reads), or null
      */
-    private Payload readObject(JsonParser parser) throws IOException {
+    private Payload readObject(JsonParser parser, VectorScan.Found scanned) throws IOException {
         ObjectNode fields = JSON.createObjectNode();
         Payload payload = new Payload(fields);
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String name = parser.currentName();
             JsonToken value = parser.nextToken();
             if (name.equals(VECTOR)) {
-                payload.readVector(parser, value, dimension);
+                payload.readVector(parser, value, dimension, scanned);
             } else if (read.contains(name)) {
                 fields.set(name, JSON.readTree(parser));
             } else {
@@ -119,11 +121,16 @@ public final class Normalizer {
             this.fields = fields;
         }
 
-        void readVector(JsonParser parser, JsonToken token, int dimension) throws IOException {
+        void readVector(JsonParser parser, JsonToken token, int dimension, VectorScan.Found scanned) throws IOException {
             hasVector = token != JsonToken.VALUE_NULL;
             vector = null;
             vectorProblem = null;
             if (!hasVector) {
+                return;
+            }
+            if (token == JsonToken.START_ARRAY && scanned != null && parser.currentTokenLocation().getByteOffset() == scanned.open()) {
+                parser.skipChildren();
+                vector = scanned.values();
                 return;
             }
             if (token == JsonToken.VALUE_STRING) {
@@ -139,8 +146,8 @@ public final class Normalizer {
             for (JsonToken element = parser.nextToken(); element != JsonToken.END_ARRAY; element = parser.nextToken()) {
                 if (vectorProblem == null) {
                     if (element == JsonToken.VALUE_NUMBER_INT || element == JsonToken.VALUE_NUMBER_FLOAT) {
-                        // from the token's text: Jackson's own conversion is most of the time an event takes
-                        float value = DecimalFloats.parse(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
+                        // what VectorScan declined: an array it cannot take whole, usually on its way to a rejection
+                        float value = parser.getFloatValue();
                         if (!Float.isFinite(value)) {
                             vectorProblem = "an array holding a number out of float range";
                         } else if (count < dimension) {

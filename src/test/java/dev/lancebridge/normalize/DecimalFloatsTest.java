@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class DecimalFloatsTest {
 
     private static void assertSame(String text) {
-        char[] padded = ("[" + text + ",").toCharArray();
+        byte[] padded = ("[" + text + ",").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         float expected = Float.parseFloat(text);
         float actual = DecimalFloats.parse(padded, 1, text.length());
         assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(actual), text + ": " + expected + " vs " + actual);

@@ -64,6 +64,10 @@ public final class BridgeProcess implements AutoCloseable {
         // Short, so that events a killed bridge held come back quickly; heartbeats cover slow batches.
         builder.environment().put("BRIDGE_INGEST_ACK_WAIT", "5s");
         builder.environment().putAll(env);
+        // A profiler for the bridge alone (bench/run --profile), not for the JVM that starts it.
+        if (profiled()) {
+            builder.environment().put("JAVA_TOOL_OPTIONS", System.getProperty("bridge.profile.options").replace("{log}", log.toString()));
+        }
         return builder;
     }
 
@@ -249,9 +253,17 @@ public final class BridgeProcess implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        if (process.isAlive() && profiled()) {
+            terminate(); // the profiler writes its recording on a graceful exit only
+        }
         if (process.isAlive()) {
             kill();
         }
+    }
+
+    private static boolean profiled() {
+        String profile = System.getProperty("bridge.profile.options");
+        return profile != null && !profile.isBlank();
     }
 
     private static int freePort() throws IOException {
