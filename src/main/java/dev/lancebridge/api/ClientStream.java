@@ -9,10 +9,25 @@ import java.io.OutputStream;
  * the connection after the rows it wanted, or timed out): {@link Gone}, told apart from a failure
  * to read the table, which stays an error.
  */
-final class ClientStream extends FilterOutputStream {
+public final class ClientStream extends FilterOutputStream {
 
-    ClientStream(OutputStream out) {
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ClientStream.class);
+
+    private ClientStream(OutputStream out) {
         super(out);
+    }
+
+    /** A 200 whose body is {@code answer}, written as the client reads it; a client that goes away ends it quietly. */
+    public static jakarta.ws.rs.core.Response response(dev.lancebridge.search.StreamedAnswer answer, String mediaType) {
+        jakarta.ws.rs.core.StreamingOutput body = out -> {
+            try {
+                answer.writeTo(new ClientStream(out));
+            } catch (Gone e) {
+                // the status went out long ago: nothing to answer, and nothing wrong with the bridge
+                LOG.debugf("client went away mid-answer: %s", e.getMessage());
+            }
+        };
+        return jakarta.ws.rs.core.Response.ok(body, mediaType).build();
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.lancebridge.api;
 import dev.lancebridge.ingest.ReembedStatus;
 import dev.lancebridge.ingest.Reembeds;
 import dev.lancebridge.search.ArrowIpc;
+import dev.lancebridge.search.Encoding;
 import dev.lancebridge.search.RowsRequest;
 import dev.lancebridge.search.SearchMetrics;
 import dev.lancebridge.search.SearchRequest;
@@ -26,9 +27,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.StreamingOutput;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.jboss.logging.Logger;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 import java.util.Arrays;
@@ -43,7 +42,6 @@ import java.util.List;
 @RolesAllowed(ApiKeys.READ)
 public class TablesResource {
 
-    private static final Logger LOG = Logger.getLogger(TablesResource.class);
 
     private final SearchService search;
     private final SearchMetrics metrics;
@@ -151,7 +149,7 @@ public class TablesResource {
     @Produces(ArrowIpc.MEDIA_TYPE)
     @Operation(summary = "The same search, as an Arrow IPC stream (mode and version in the schema metadata)")
     public Response searchArrow(@PathParam("table") String table, SearchRequest request) {
-        return stream(metrics.timedStream(table, "arrow", request, () -> search.searchArrow(table, request)), ArrowIpc.MEDIA_TYPE);
+        return stream(metrics.timedStream(table, "arrow", request, () -> search.searchArrow(table, request, Encoding.ARROW_STREAM)), ArrowIpc.MEDIA_TYPE);
     }
 
     @GET
@@ -162,7 +160,7 @@ public class TablesResource {
                          @Parameter(description = "comma-separated column names") @QueryParam("columns") String columns,
                          @QueryParam("limit") Long limit, @QueryParam("offset") Long offset,
                          @QueryParam("version") Long version, @QueryParam("tag") String tag) {
-        return stream(search.rows(table, new RowsRequest(filter, split(columns), limit, offset, version, tag), false),
+        return stream(search.rows(table, new RowsRequest(filter, split(columns), limit, offset, version, tag, null), Encoding.JSON),
                 MediaType.APPLICATION_JSON);
     }
 
@@ -174,20 +172,12 @@ public class TablesResource {
                               @QueryParam("columns") String columns, @QueryParam("limit") Long limit,
                               @QueryParam("offset") Long offset, @QueryParam("version") Long version,
                               @QueryParam("tag") String tag) {
-        return stream(search.rows(table, new RowsRequest(filter, split(columns), limit, offset, version, tag), true),
+        return stream(search.rows(table, new RowsRequest(filter, split(columns), limit, offset, version, tag, null), Encoding.ARROW_STREAM),
                 ArrowIpc.MEDIA_TYPE);
     }
 
     private static Response stream(StreamedAnswer answer, String type) {
-        StreamingOutput body = out -> {
-            try {
-                answer.writeTo(new ClientStream(out));
-            } catch (ClientStream.Gone e) {
-                // the status went out long ago: nothing to answer, and nothing wrong with the bridge
-                LOG.debugf("client went away mid-answer: %s", e.getMessage());
-            }
-        };
-        return Response.ok(body, type).build();
+        return ClientStream.response(answer, type);
     }
 
     private static List<String> split(String columns) {

@@ -20,19 +20,20 @@ import java.util.List;
  * @param ef        HNSW search breadth (used once a vector index exists; default {@code bridge.search.ef})
  * @param refine    re-rank refine × k index candidates by exact distance (default {@code bridge.search.refine})
  * @param exact     brute force even when a vector index exists: exact hits, slower (to check recall)
+ * @param withRowId add Lance's {@code _rowid} column (Arrow answers of vector and full-text searches)
  */
 public record SearchRequest(String query, @JsonSetter(contentNulls = Nulls.FAIL) float[] vector, Integer k, String filter,
                             List<String> columns, Boolean prefilter, String mode, Long version, String tag, Integer nprobes,
-                            Integer ef, Integer refine, Boolean exact) {
+                            Integer ef, Integer refine, Boolean exact, Boolean withRowId) {
 
     /** A search with the index knobs ({@code prefilter}, {@code nprobes}, {@code ef}, {@code refine}, {@code exact}) at their defaults. */
     public static SearchRequest of(String query, float[] vector, Integer k, String filter, List<String> columns, String mode,
                                    Long version, String tag) {
-        return new SearchRequest(query, vector, k, filter, columns, null, mode, version, tag, null, null, null, null);
+        return new SearchRequest(query, vector, k, filter, columns, null, mode, version, tag, null, null, null, null, null);
     }
 
     /** The same search with these index knobs (null: the default). */
     public SearchRequest tuned(Integer nprobes, Integer ef, Integer refine) {
-        return new SearchRequest(query, vector, k, filter, columns, prefilter, mode, version, tag, nprobes, ef, refine, exact);
+        return new SearchRequest(query, vector, k, filter, columns, prefilter, mode, version, tag, nprobes, ef, refine, exact, withRowId);
     }
 }

@@ -70,6 +70,25 @@ public class SearchService {
         return config.tables().keySet().stream().sorted().toList();
     }
 
+    /** Rows matching {@code predicate} (null: all) at {@code version} (null: the latest); a scan, so it takes a search slot. */
+    public long countRows(String name, String predicate, Long version) {
+        LanceTable table = table(name);
+        Long at = version(table, version, null);
+        return admission.search(() -> read(() -> table.countRows(blankToNull(predicate), at)));
+    }
+
+    /** The table's Arrow schema at {@code version} (null: the latest), and that version. */
+    public VersionedSchema schema(String name, Long version) {
+        LanceTable table = table(name);
+        Long at = version(table, version, null);
+        long read = at != null ? at : table.snapshot().version();
+        return new VersionedSchema(read, read(() -> table.schema(read)));
+    }
+
+    /** A table's schema as of a version. */
+    public record VersionedSchema(long version, org.apache.arrow.vector.types.pojo.Schema schema) {
+    }
+
     public List<VersionInfo> versions(String name) {
         return table(name).versions();
     }
@@ -98,23 +117,27 @@ public class SearchService {
      * The same search as {@link #search}, as an Arrow IPC stream (the mode and table version in
      * the schema metadata). Vector and full-text answers stream the scanner's batches as they are.
      */
-    public StreamedAnswer searchArrow(String name, SearchRequest request) {
+    public StreamedAnswer searchArrow(String name, SearchRequest request, Encoding encoding) {
         LanceTable table = table(name);
         Plan plan = admission.search(() -> plan(table, request)); // embedding the query is part of the cost
         if (plan.mode == SearchMode.HYBRID) {
+            if (Boolean.TRUE.equals(request.withRowId())) {
+                throw new InvalidSearchException("'withRowId' is for vector, full-text and plain reads, not a hybrid answer");
+            }
             SearchResult result = admission.search(() -> hybrid(table, plan));
             return out -> table.asArrow(result.hits(), plan.columns, List.of(LanceTable.DISTANCE, LanceTable.SCORE, RELEVANCE),
                     result.version(), (reader, version) -> {
-                        ArrowIpc.write(reader, ArrowIpc.metadata(result.mode(), version), out);
+                        ArrowIpc.write(reader, ArrowIpc.metadata(result.mode(), version), out, encoding);
                         return null;
                     });
         }
-        StreamedAnswer answer = stream(table, plan.scan(), plan.mode.wire(), true);
+        StreamedAnswer answer = stream(table, plan.scan().withRowId(Boolean.TRUE.equals(request.withRowId())), plan.mode.wire(),
+                encoding);
         return out -> admission.searchStream(() -> answer.writeTo(out)); // the nearest rows are found as the stream is read
     }
 
     /** Rows for export, streamed from the scanner: JSON {@code {"version", "rows"}} or Arrow IPC. */
-    public StreamedAnswer rows(String name, RowsRequest request, boolean arrow) {
+    public StreamedAnswer rows(String name, RowsRequest request, Encoding encoding) {
         LanceTable table = table(name);
         limits.check(request);
         long limit = request.limit() == null ? Long.MAX_VALUE : request.limit();
@@ -123,19 +146,19 @@ public class SearchService {
             throw new InvalidSearchException("'limit' and 'offset' must not be negative");
         }
         ScanRequest scan = ScanRequest.rows(blankToNull(request.filter()), columns(table, request.columns())).paged(limit, offset)
-                .atVersion(version(table, request.version(), request.tag()));
-        StreamedAnswer answer = stream(table, scan, "rows", arrow);
+                .atVersion(version(table, request.version(), request.tag())).withRowId(Boolean.TRUE.equals(request.withRowId()));
+        StreamedAnswer answer = stream(table, scan, "rows", encoding);
         return out -> admission.export(() -> answer.writeTo(out));
     }
 
-    private StreamedAnswer stream(LanceTable table, ScanRequest scan, String mode, boolean arrow) {
+    private StreamedAnswer stream(LanceTable table, ScanRequest scan, String mode, Encoding encoding) {
         OpenScan open = read(() -> table.openScan(scan));
         return out -> {
             try (open) {
-                if (arrow) {
-                    ArrowIpc.write(open.reader(), ArrowIpc.metadata(mode, open.version()), out);
-                } else {
+                if (encoding == Encoding.JSON) {
                     JsonRows.write(open.reader(), open.version(), out);
+                } else {
+                    ArrowIpc.write(open.reader(), ArrowIpc.metadata(mode, open.version()), out, encoding);
                 }
             }
         };

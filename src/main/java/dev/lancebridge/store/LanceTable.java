@@ -154,11 +154,45 @@ public final class LanceTable implements AutoCloseable {
 
     /** Rows in the latest version, optionally only those matching a SQL predicate. */
     public long countRows(String filter) {
-        ReadHandles.Shared shared = handles.acquire(writer.committedVersion());
-        try {
-            return filter == null ? shared.dataset.countRows() : shared.dataset.countRows(filter);
-        } finally {
-            shared.release();
+        return countRows(filter, null);
+    }
+
+    /**
+     * Rows in {@code version} (null: the latest), optionally only those matching a SQL predicate.
+     *
+     * @throws IllegalArgumentException for a predicate that does not parse or an unknown version
+     */
+    public long countRows(String filter, Long version) {
+        return read(version, dataset -> {
+            try {
+                return filter == null ? dataset.countRows() : dataset.countRows(filter);
+            } catch (RuntimeException e) {
+                if (filter != null && LanceFailure.of(e) == LanceFailure.INVALID_REQUEST) {
+                    throw new IllegalArgumentException("invalid filter '" + filter + "': " + e.getMessage(), e);
+                }
+                throw e;
+            }
+        });
+    }
+
+    /** The Arrow schema of {@code version} (null: the latest). */
+    public org.apache.arrow.vector.types.pojo.Schema schema(Long version) {
+        return read(version, Dataset::getSchema);
+    }
+
+    /** Reads {@code version} (null: the latest) through the shared handle, or a handle of its own for an older version. */
+    private <T> T read(Long version, java.util.function.Function<Dataset, T> read) {
+        long committed = writer.committedVersion();
+        if (version == null || version == committed) {
+            ReadHandles.Shared shared = handles.acquire(committed);
+            try {
+                return read.apply(shared.dataset);
+            } finally {
+                shared.release();
+            }
+        }
+        try (Dataset dataset = handles.openVersion(version)) {
+            return read.apply(dataset);
         }
     }
 

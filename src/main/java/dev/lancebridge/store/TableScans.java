@@ -155,7 +155,7 @@ final class TableScans {
             } else {
                 options.limit(request.limit()).offset(request.offset());
             }
-            options.columns(columns);
+            options.columns(columns).withRowId(request.rowId());
             if (request.filter() != null) {
                 options.filter(request.filter());
             }

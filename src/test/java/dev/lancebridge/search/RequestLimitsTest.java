@@ -45,7 +45,7 @@ class RequestLimitsTest {
                 assertThrows(InvalidSearchException.class, () -> limits.checkTotalK(31)).getMessage());
         assertEquals("'columns' may name at most 2 columns, got 1000 (bridge.search.limits.max-columns)",
                 assertThrows(InvalidSearchException.class, () -> limits.check(
-                        new RowsRequest(null, Collections.nCopies(1000, "a"), null, null, null, null))).getMessage());
+                        new RowsRequest(null, Collections.nCopies(1000, "a"), null, null, null, null, null))).getMessage());
     }
 
     private void refused(SearchRequest request, String message) {

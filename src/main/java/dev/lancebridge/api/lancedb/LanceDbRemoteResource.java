@@ -1,0 +1,198 @@
+package dev.lancebridge.api.lancedb;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lancebridge.api.ApiKeys;
+import dev.lancebridge.api.ClientStream;
+import dev.lancebridge.search.Encoding;
+import dev.lancebridge.search.InvalidSearchException;
+import dev.lancebridge.search.SearchService;
+import dev.lancebridge.search.StreamedAnswer;
+import dev.lancebridge.store.IndexInfo;
+import dev.lancebridge.store.TableSchema;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The remote-table protocol LanceDB's own clients speak ({@code lancedb.connect("db://...",
+ * api_key=..., host_override="http://bridge:8080")}): list, describe, count and query a table,
+ * its indexes and versions, through the same search code and API keys ({@code x-api-key}) as
+ * {@code /tables}. Query answers are Arrow IPC in the file framing the clients read by default,
+ * or a stream when asked. Writes are refused for now: events reach a table through its stream.
+ */
+@Path("/v1/table")
+@Blocking
+@RolesAllowed(ApiKeys.READ)
+public class LanceDbRemoteResource {
+
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+    /** Lance's index types by the names LanceDB's clients know them by. */
+    private static final Map<String, String> INDEX_TYPES = Map.of("BTREE", "BTREE", "INVERTED", "FTS", "FTS", "FTS",
+            "IVF_HNSW_SQ", "IVF_HNSW_SQ", "IVF_PQ", "IVF_PQ", "IVF_FLAT", "IVF_FLAT", "IVF_SQ", "IVF_SQ", "BITMAP", "BITMAP",
+            "LABEL_LIST", "LABEL_LIST");
+
+    private final SearchService search;
+
+    public LanceDbRemoteResource(SearchService search) {
+        this.search = search;
+    }
+
+    @GET
+    @Path("/")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "LanceDB protocol: table names, paged by name")
+    public ObjectNode list(@QueryParam("limit") Integer limit, @QueryParam("page_token") String pageToken) {
+        List<String> after = search.tables().stream().filter(name -> pageToken == null || name.compareTo(pageToken) > 0).toList();
+        List<String> page = limit == null || limit <= 0 || limit >= after.size() ? after : after.subList(0, limit);
+        ObjectNode answer = JSON.objectNode();
+        ArrayNode tables = answer.putArray("tables");
+        page.forEach(tables::add);
+        if (page.size() < after.size()) {
+            answer.put("page_token", page.get(page.size() - 1));
+        } else {
+            answer.putNull("page_token");
+        }
+        return answer;
+    }
+
+    @POST
+    @Path("/{table}/describe/")
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "LanceDB protocol: a table's version and schema (Lance's JSON form)")
+    public ObjectNode describe(@PathParam("table") String table, JsonNode body) {
+        SearchService.VersionedSchema described = search.schema(table, version(body));
+        ObjectNode answer = JSON.objectNode();
+        answer.put("version", described.version());
+        answer.set("schema", LanceJsonSchema.of(described.schema()));
+        return answer;
+    }
+
+    @POST
+    @Path("/{table}/count_rows/")
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "LanceDB protocol: rows matching a predicate, as a bare number")
+    public long countRows(@PathParam("table") String table, JsonNode body) {
+        JsonNode predicate = body == null ? null : body.get("predicate");
+        return search.countRows(table, predicate == null || predicate.isNull() ? null : predicate.asText(), version(body));
+    }
+
+    @POST
+    @Path("/{table}/query/")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "LanceDB protocol: a vector, full-text or plain query, as Arrow IPC (file framing unless a stream is asked for)")
+    public Response query(@PathParam("table") String table, @HeaderParam(HttpHeaders.ACCEPT) String accept, RemoteQuery query) {
+        if (query == null) {
+            throw new InvalidSearchException("a query needs a JSON body");
+        }
+        Encoding encoding = accept != null && accept.contains(Encoding.ARROW_STREAM.mediaType()) ? Encoding.ARROW_STREAM
+                : Encoding.ARROW_FILE;
+        float[] vector = query.queryVector();
+        String text = query.queryText();
+        query.checkSupported(vector, text);
+        List<String> columns = query.projection(search.schema(table, query.version()).schema().getFields().stream()
+                .map(org.apache.arrow.vector.types.pojo.Field::getName).filter(name -> !name.equals(TableSchema.ID)).toList());
+        StreamedAnswer answer = vector == null && text == null ? search.rows(table, query.rows(columns), encoding)
+                : search.searchArrow(table, query.search(vector, text, columns), encoding);
+        return ClientStream.response(answer, encoding.mediaType());
+    }
+
+    @POST
+    @Path("/{table}/index/list/")
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "LanceDB protocol: a table's indexes")
+    public ObjectNode indexes(@PathParam("table") String table) {
+        ObjectNode answer = JSON.objectNode();
+        ArrayNode list = answer.putArray("indexes");
+        for (IndexInfo index : search.describe(table).indexes()) {
+            String type = INDEX_TYPES.get(index.type().toUpperCase(Locale.ROOT));
+            if (type == null) {
+                continue; // a kind the clients cannot name: leaving it out beats failing their whole list
+            }
+            ObjectNode entry = list.addObject();
+            entry.put("index_name", index.name());
+            index.columns().forEach(entry.putArray("columns")::add);
+            entry.put("index_type", type);
+            entry.put("num_indexed_rows", index.indexedRows());
+            entry.put("num_unindexed_rows", index.unindexedRows());
+        }
+        return answer;
+    }
+
+    @POST
+    @Path("/{table}/index/{index}/stats/")
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "LanceDB protocol: one index's statistics")
+    public Response indexStats(@PathParam("table") String table, @PathParam("index") String name) {
+        for (JsonNode index : indexes(table).get("indexes")) {
+            if (index.get("index_name").asText().equals(name)) {
+                ObjectNode stats = JSON.objectNode();
+                stats.set("index_type", index.get("index_type"));
+                stats.set("num_indexed_rows", index.get("num_indexed_rows"));
+                stats.set("num_unindexed_rows", index.get("num_unindexed_rows"));
+                if (index.get("index_type").asText().startsWith("IVF")) {
+                    stats.put("distance_type", RemoteQuery.DISTANCE);
+                }
+                return Response.ok(stats, MediaType.APPLICATION_JSON).build();
+            }
+        }
+        return Response.status(Response.Status.NOT_FOUND).type(MediaType.APPLICATION_JSON)
+                .entity(Map.of("error", "table '" + table + "' has no index '" + name + "'")).build();
+    }
+
+    @POST
+    @Path("/{table}/version/list/")
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "LanceDB protocol: a table's versions on disk")
+    public ObjectNode versions(@PathParam("table") String table) {
+        ObjectNode answer = JSON.objectNode();
+        ArrayNode list = answer.putArray("versions");
+        search.versions(table).forEach(version -> {
+            ObjectNode entry = list.addObject();
+            entry.put("version", version.version());
+            entry.put("timestamp", version.committedAt().toString());
+            entry.putObject("metadata");
+        });
+        return answer;
+    }
+
+    @POST
+    @Path("/{table}/{operation: insert|merge_insert|delete|update|add_columns|alter_columns|drop_columns|create_index"
+            + "|create_scalar_index|drop|restore|checkout}/")
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "LanceDB protocol: changes are refused; a bridge table follows its stream")
+    public Response refuseChange(@PathParam("table") String table, @PathParam("operation") String operation) {
+        search.describe(table); // an unknown table is still a 404
+        return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON).entity(Map.of("error",
+                "table '" + table + "' is written by the bridge from its stream only; '" + operation + "' is not supported over"
+                        + " this protocol: publish the change as an event (see the bridge's README)")).build();
+    }
+
+    private static Long version(JsonNode body) {
+        JsonNode version = body == null ? null : body.get("version");
+        return version == null || version.isNull() ? null : version.asLong();
+    }
+}
