@@ -32,7 +32,36 @@ await attempt("fullText", async () => plain(await table.search("fox", "fts").lim
 await attempt("indices", async () => (await table.listIndices()).map((i) => ({ name: i.name, type: i.indexType, columns: i.columns })));
 await attempt("versions", async () => (await table.listVersions()).map((v) => v.version));
 await attempt("l2", () => table.vectorSearch(vector).distanceType("l2").limit(1).toArray());
-await attempt("delete", () => table.delete("id = 'r1'"));
+// writes become events: visible once the bridge commits them (within a second or so)
+const until = async (what, test) => {
+  for (let i = 0; i < 200; i++) {
+    if (await test()) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${what}: not seen within 20 s`);
+};
+await attempt("add", async () => {
+  const answer = await table.add([{ id: "w1", text: "a grey wolf howls" }, { id: "w2", text: "wolves hunt in packs", vector }]);
+  await until("add", async () => (await table.countRows("id IN ('w1', 'w2')")) === 2);
+  return answer;
+});
+await attempt("addedVector", async () => plain(await table.vectorSearch(vector).where("id = 'w2'").select(["id"]).toArray()));
+await attempt("mergeInsert", async () => {
+  const answer = await table.mergeInsert("id").whenMatchedUpdateAll().whenNotMatchedInsertAll()
+    .execute([{ id: "r2", text: "a large brown bear wakes up" }, { id: "w3", text: "an owl at dusk" }]);
+  await until("mergeInsert", async () => (await table.countRows("text = 'a large brown bear wakes up' OR id = 'w3'")) === 2);
+  return answer;
+});
+await attempt("deleteWhere", async () => {
+  const answer = await table.delete("id IN ('w1', 'r4')");
+  await until("delete", async () => (await table.countRows("id IN ('w1', 'r4')")) === 0);
+  return answer;
+});
+await attempt("countAfterWrites", () => table.countRows());
+await attempt("addUnknownColumn", () => table.add([{ id: "w9", text: "x", colour: "red" }]));
+await attempt("addWithoutId", () => table.add([{ text: "no id" }]));
+await attempt("mergeOnText", () => table.mergeInsert("text").whenMatchedUpdateAll().whenNotMatchedInsertAll().execute([{ id: "w9", text: "x" }]));
+await attempt("update", () => table.update({ where: "id = 'r5'", values: { text: "changed" } }));
 await attempt("unknownTable", async () => (await db.openTable("nope")).countRows());
 const stranger = await lancedb.connect("db://bridge", { apiKey: "wrong-key", hostOverride: url });
 await attempt("wrongKey", () => stranger.tableNames());

@@ -50,6 +50,13 @@ public class ErrorMapper {
                 .header("Retry-After", "5").build();
     }
 
+    /** JetStream did not store a LanceDB client's write in time: the client retries, and the retry is not doubled. */
+    @ServerExceptionMapper
+    public Response writeUnavailable(dev.lancebridge.api.lancedb.RemoteWrites.WriteUnavailableException e) {
+        return Response.fromResponse(error(Response.Status.SERVICE_UNAVAILABLE, "write not stored", e.getMessage()))
+                .header("Retry-After", "1").build();
+    }
+
     /** Every search (or export) slot is taken: the caller should come back shortly, nothing waits in a queue. */
     @ServerExceptionMapper
     public Response full(org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException e) {

@@ -1,10 +1,13 @@
 package dev.lancebridge.ingest;
 
 /** Message headers the bridge reads. */
-final class EventHeaders {
+public final class EventHeaders {
 
     /** {@code Bridge-Op: delete} deletes the row named by the payload's {@code id}; absent or {@code upsert} upserts. */
-    static final String OP = "Bridge-Op";
+    public static final String OP = "Bridge-Op";
+
+    /** JetStream drops a message whose id it stored within the stream's duplicate window. */
+    public static final String MSG_ID = "Nats-Msg-Id";
 
     private EventHeaders() {
     }

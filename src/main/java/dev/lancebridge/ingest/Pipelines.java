@@ -156,7 +156,7 @@ public class Pipelines {
         BridgeConfig.Table table = config.tables().get(name);
         Embedder embedder = declaredEmbedders.get(name);
         LanceTable lanceTable = store.table(name).orElseThrow();
-        Normalizer normalizer = new Normalizer(declaration, embedder.dimension(), embedder.embedsText() ? null : embedder.model());
+        Normalizer normalizer = normalizer(name);
         TablePipeline pipeline = new TablePipeline(name, TableConsumer.bind(nats.connection(), table.stream(),
                 JetStreamSetup.consumerName(name), config.ingest().maxBatchBytes().asLongValue()),
                 nats::connected, normalizer, new EmbedStage(embedder, lanceTable::storedVectors),
@@ -167,6 +167,17 @@ public class Pipelines {
         LOG.infof("table %s: %s on %s -> %s (%d rows; embedder %s: %s, %d dimensions; columns %s)", name, table.stream(),
                 table.subjects(), lanceTable.path(), lanceTable.countRows(null), declaration.embedder(), embedder.model(),
                 embedder.dimension(), declaration.columns().stream().map(c -> c.name() + " " + c.type().declared()).toList());
+    }
+
+    /** How {@code table}'s events become rows: what its pipeline runs, and what checks a write before it is published. */
+    public Normalizer normalizer(String table) {
+        Embedder embedder = declaredEmbedders.get(table);
+        return new Normalizer(declarations.get(table), embedder.dimension(), embedder.embedsText() ? null : embedder.model());
+    }
+
+    /** The table as declared, checked. */
+    public TableDeclaration declaration(String table) {
+        return declarations.get(table);
     }
 
     /** The tables that could not be opened at start-up, with why. */

@@ -77,6 +77,30 @@ public class SearchService {
         return admission.search(() -> read(() -> table.countRows(blankToNull(predicate), at)));
     }
 
+    /**
+     * The ids of the latest version's rows matching {@code predicate} (what a delete by predicate
+     * deletes), at most {@code max}: more is refused rather than cut short.
+     */
+    public List<String> ids(String name, String predicate, int max) {
+        LanceTable table = table(name);
+        ScanRequest scan = ScanRequest.rows(blankToNull(predicate), List.of()).paged(max + 1L, 0);
+        List<String> ids = admission.search(() -> read(() -> table.scan(scan, (reader, version) -> {
+            List<String> found = new ArrayList<>();
+            while (reader.loadNextBatch()) {
+                org.apache.arrow.vector.VarCharVector column = (org.apache.arrow.vector.VarCharVector) reader.getVectorSchemaRoot()
+                        .getVector(TableSchema.ID);
+                for (int i = 0; i < column.getValueCount(); i++) {
+                    found.add(new String(column.get(i), java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }
+            return found;
+        })));
+        if (ids.size() > max) {
+            throw new InvalidSearchException("more than " + max + " rows match '" + predicate + "'; delete them in smaller steps");
+        }
+        return ids;
+    }
+
     /** The table's Arrow schema at {@code version} (null: the latest), and that version. */
     public VersionedSchema schema(String name, Long version) {
         LanceTable table = table(name);

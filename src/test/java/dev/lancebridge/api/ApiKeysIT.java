@@ -107,6 +107,7 @@ class ApiKeysIT {
                 new Route("POST", "/v1/table/events/query/", "{\"vector\":[],\"k\":2}", null, false),
                 new Route("POST", "/v1/table/events/index/list/", "{\"version\":null}", null, false),
                 new Route("POST", "/v1/table/events/version/list/", null, null, false),
+                new Route("POST", "/v1/table/events/delete/", "{\"predicate\":\"id = 'none'\"}", null, true),
                 new Route("POST", "/tables/events/maintenance", null, null, true),
                 new Route("POST", "/tables/events/reembed", null, null, true),
                 new Route("POST", "/tables/events/tags", "{\"name\":\"matrix\"}", null, true),

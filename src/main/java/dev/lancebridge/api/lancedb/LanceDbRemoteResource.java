@@ -27,6 +27,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
+import java.io.InputStream;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,7 +37,8 @@ import java.util.Map;
  * api_key=..., host_override="http://bridge:8080")}): list, describe, count and query a table,
  * its indexes and versions, through the same search code and API keys ({@code x-api-key}) as
  * {@code /tables}. Query answers are Arrow IPC in the file framing the clients read by default,
- * or a stream when asked. Writes are refused for now: events reach a table through its stream.
+ * or a stream when asked. Writes ({@code add}, {@code merge_insert} on {@code id}, {@code delete})
+ * become events on the table's stream ({@link RemoteWrites}); other changes are refused.
  */
 @Path("/v1/table")
 @Blocking
@@ -49,10 +51,15 @@ public class LanceDbRemoteResource {
             "IVF_HNSW_SQ", "IVF_HNSW_SQ", "IVF_PQ", "IVF_PQ", "IVF_FLAT", "IVF_FLAT", "IVF_SQ", "IVF_SQ", "BITMAP", "BITMAP",
             "LABEL_LIST", "LABEL_LIST");
 
-    private final SearchService search;
+    /** The id a LanceDB client gives each request, the same on its retries. */
+    private static final String REQUEST_ID = "x-request-id";
 
-    public LanceDbRemoteResource(SearchService search) {
+    private final SearchService search;
+    private final RemoteWrites writes;
+
+    public LanceDbRemoteResource(SearchService search, RemoteWrites writes) {
         this.search = search;
+        this.writes = writes;
     }
 
     @GET
@@ -82,7 +89,7 @@ public class LanceDbRemoteResource {
         SearchService.VersionedSchema described = search.schema(table, version(body));
         ObjectNode answer = JSON.objectNode();
         answer.put("version", described.version());
-        answer.set("schema", LanceJsonSchema.of(described.schema()));
+        answer.set("schema", LanceJsonSchema.of(withoutEmbeddingFunctions(described.schema())));
         return answer;
     }
 
@@ -179,16 +186,90 @@ public class LanceDbRemoteResource {
     }
 
     @POST
-    @Path("/{table}/{operation: insert|merge_insert|delete|update|add_columns|alter_columns|drop_columns|create_index"
+    @Path("/{table}/insert/")
+    @RolesAllowed(ApiKeys.ADMIN) // a read key must not change data
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "LanceDB protocol: add rows (Arrow IPC); each row is published to the table's stream as an upsert by id")
+    public ObjectNode insert(@PathParam("table") String table, @QueryParam("mode") String mode,
+                             @HeaderParam(REQUEST_ID) String requestId, InputStream body) {
+        if (mode != null && !mode.equalsIgnoreCase("append")) {
+            throw new InvalidSearchException("mode '" + mode + "' is not supported: a bridge table follows its stream, rows are added"
+                    + " (upserted by id), never overwritten wholesale");
+        }
+        return written(table, writes.upsert(table, requestOrFresh(requestId), body));
+    }
+
+    @POST
+    @Path("/{table}/merge_insert/")
+    @RolesAllowed(ApiKeys.ADMIN) // a read key must not change data
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "LanceDB protocol: upsert on id (Arrow IPC), published to the table's stream")
+    public ObjectNode mergeInsert(@PathParam("table") String table, @QueryParam("on") List<String> on,
+                                  @QueryParam("when_matched_update_all") boolean updateMatched,
+                                  @QueryParam("when_matched_update_all_filt") String updateFilter,
+                                  @QueryParam("when_not_matched_insert_all") boolean insertNew,
+                                  @QueryParam("when_not_matched_by_source_delete") boolean deleteMissing,
+                                  @HeaderParam(REQUEST_ID) String requestId, InputStream body) {
+        if (!on.equals(List.of(TableSchema.ID)) || !updateMatched || !insertNew || deleteMissing || updateFilter != null) {
+            throw new InvalidSearchException("the bridge upserts by id: merge_insert(\"id\").when_matched_update_all()"
+                    + ".when_not_matched_insert_all() is the one form it takes (got on=" + on + ")");
+        }
+        int rows = writes.upsert(table, requestOrFresh(requestId), body);
+        ObjectNode answer = written(table, rows);
+        answer.put("num_inserted_rows", 0); // not known before the commit: the events are in the stream, not yet in the table
+        answer.put("num_updated_rows", 0);
+        answer.put("num_deleted_rows", 0);
+        return answer;
+    }
+
+    @POST
+    @Path("/{table}/delete/")
+    @RolesAllowed(ApiKeys.ADMIN) // a read key must not change data
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "LanceDB protocol: delete by predicate; each matching row's delete is published to the table's stream")
+    public ObjectNode delete(@PathParam("table") String table, @HeaderParam(REQUEST_ID) String requestId, JsonNode body) {
+        JsonNode predicate = body == null ? null : body.get("predicate");
+        return written(table, writes.delete(table, requestOrFresh(requestId),
+                predicate == null || predicate.isNull() ? null : predicate.asText()));
+    }
+
+    /** The answer to a write: the version the table is at now (the write shows at a later commit) and the events published. */
+    private ObjectNode written(String table, int events) {
+        ObjectNode answer = JSON.objectNode();
+        answer.put("version", search.schema(table, null).version());
+        answer.put("events_published", events);
+        return answer;
+    }
+
+    /** A client that sends no request id still gets ids unique to this request (a retry of it may then double). */
+    private static String requestOrFresh(String requestId) {
+        return requestId == null || requestId.isBlank() ? java.util.UUID.randomUUID().toString() : requestId;
+    }
+
+    @POST
+    @Path("/{table}/{operation: update|add_columns|alter_columns|drop_columns|create_index"
             + "|create_scalar_index|drop|restore|checkout}/")
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "LanceDB protocol: changes are refused; a bridge table follows its stream")
+    @Operation(summary = "LanceDB protocol: other changes are refused; a bridge table follows its stream")
     public Response refuseChange(@PathParam("table") String table, @PathParam("operation") String operation) {
         search.describe(table); // an unknown table is still a 404
         return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON).entity(Map.of("error",
-                "table '" + table + "' is written by the bridge from its stream only; '" + operation + "' is not supported over"
-                        + " this protocol: publish the change as an event (see the bridge's README)")).build();
+                "table '" + table + "' follows its stream: rows are added, merged on id and deleted as events; '"
+                        + operation + "' is not supported over this protocol")).build();
+    }
+
+    /**
+     * The schema without LanceDB's embedding-function metadata: over this protocol the bridge
+     * embeds, so a client must neither embed written rows itself nor need the function installed.
+     */
+    private static org.apache.arrow.vector.types.pojo.Schema withoutEmbeddingFunctions(org.apache.arrow.vector.types.pojo.Schema schema) {
+        Map<String, String> metadata = new java.util.HashMap<>(schema.getCustomMetadata());
+        metadata.remove(TableSchema.EMBEDDING_FUNCTIONS);
+        return new org.apache.arrow.vector.types.pojo.Schema(schema.getFields(), metadata);
     }
 
     private static Long version(JsonNode body) {

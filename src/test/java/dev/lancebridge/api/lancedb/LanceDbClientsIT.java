@@ -26,8 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * LanceDB's own TypeScript SDK connects to the packaged bridge as to a remote LanceDB
  * ({@code db://} with {@code hostOverride} and an API key) and lists, describes, counts, searches
- * and reads a table the bridge fills from its stream; what the bridge cannot do comes back as an
- * error the SDK shows, and a wrong key is refused.
+ * and reads a table the bridge fills from its stream, and writes to it (add, merge on id, delete)
+ * through that stream; what the bridge cannot do comes back as an error the SDK shows, and a wrong
+ * key is refused.
  */
 class LanceDbClientsIT {
 
@@ -78,7 +79,17 @@ class LanceDbClientsIT {
             assertTrue(sdk.get("indices").isArray(), sdk.toString());
 
             assertTrue(sdk.get("l2").path("error").asText().contains("cosine"), sdk.toString());
-            assertTrue(sdk.get("delete").path("error").asText().contains("stream"), sdk.toString());
+            // writes became events, and the bridge committed them: two added (one embedded by the bridge, one with its vector),
+            // one merged over r2 and one inserted, two deleted
+            for (String write : List.of("add", "mergeInsert", "deleteWhere")) {
+                assertFalse(sdk.get(write).has("error"), write + ": " + sdk);
+            }
+            assertEquals(List.of("w2"), strings(sdk.get("addedVector"), "id"), sdk.toString());
+            assertEquals(TEXTS.length + 3 - 2, sdk.get("countAfterWrites").asLong(), sdk.toString());
+            assertTrue(sdk.get("addUnknownColumn").path("error").asText().contains("colour"), sdk.toString());
+            assertTrue(sdk.get("addWithoutId").path("error").asText().contains("'id'"), sdk.toString());
+            assertTrue(sdk.get("mergeOnText").path("error").asText().contains("upserts by id"), sdk.toString());
+            assertTrue(sdk.get("update").path("error").asText().contains("not supported"), sdk.toString());
             // the three texts with "fox", each with its BM25 score
             assertEquals(java.util.Set.of("r1", "r3", "r6"), new java.util.HashSet<>(strings(sdk.get("fullText"), "id")), sdk.toString());
             sdk.get("fullText").forEach(hit -> assertTrue(hit.get("_score").asDouble() > 0, hit.toString()));
@@ -97,6 +108,38 @@ class LanceDbClientsIT {
             assertEquals("application/vnd.apache.arrow.stream", stream.header("Content-Type"));
             BridgeProcess.Exchange file = bridge.exchange("POST", "/v1/table/events/query/", "{\"vector\":[],\"k\":1}", auth);
             assertTrue(file.body().startsWith("ARROW1"), "the IPC file framing starts with its magic bytes");
+            assertEquals(400, bridge.exchange("POST", "/v1/table/events/insert/", "not arrow at all", auth).status());
+
+            // NATS gone: a write is a 503 the client retries, at once, and nothing of it is half-stored
+            nats.close();
+            assertEquals(400, bridge.exchange("POST", "/v1/table/events/insert/", "", auth).status()); // refused before publishing
+            byte[] body = arrowRows("w8", "written while NATS is away");
+            Map<String, String> withArrow = Map.of("x-api-key", KEY, "Content-Type", "application/vnd.apache.arrow.stream");
+            long before = System.nanoTime();
+            BridgeProcess.Exchange unavailable = await().atMost(Duration.ofSeconds(30)).until(
+                    () -> bridge.exchangeBytes("POST", "/v1/table/events/insert/", body, withArrow), answer -> answer.status() == 503);
+            assertTrue((System.nanoTime() - before) / 1e9 < 30, "refused at once");
+            assertEquals("1", unavailable.header("Retry-After"));
+            assertTrue(unavailable.body().contains("retry"), unavailable.body());
+        }
+    }
+
+    /** One row (id, text) as an uncompressed Arrow IPC stream. */
+    private static byte[] arrowRows(String id, String text) throws Exception {
+        try (org.apache.arrow.memory.BufferAllocator allocator = new org.apache.arrow.memory.RootAllocator();
+             org.apache.arrow.vector.VarCharVector ids = new org.apache.arrow.vector.VarCharVector("id", allocator);
+             org.apache.arrow.vector.VarCharVector texts = new org.apache.arrow.vector.VarCharVector("text", allocator)) {
+            ids.setSafe(0, id.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            texts.setSafe(0, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            org.apache.arrow.vector.VectorSchemaRoot root = org.apache.arrow.vector.VectorSchemaRoot.of(ids, texts);
+            root.setRowCount(1);
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            try (org.apache.arrow.vector.ipc.ArrowStreamWriter writer = new org.apache.arrow.vector.ipc.ArrowStreamWriter(root, null, out)) {
+                writer.start();
+                writer.writeBatch();
+                writer.end();
+            }
+            return out.toByteArray();
         }
     }
 
