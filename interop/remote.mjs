@@ -24,6 +24,9 @@ await attempt("schema", async () => (await table.schema()).fields.map((f) => `${
 await attempt("version", () => table.version());
 const r1 = await table.query().where("id = 'r1'").select(["id", "vector"]).toArray();
 const vector = Array.from(r1[0].vector.toArray());
+out.queryVector = vector;
+await attempt("nearest10", async () => plain(await table.vectorSearch(vector).limit(10).select(["id"]).toArray()).map((r) => r.id));
+await attempt("hybrid", async () => plain(await table.query().nearestTo(vector).fullTextSearch("fox").limit(3).select(["id"]).toArray()));
 await attempt("nearest", async () => plain(await table.vectorSearch(vector).limit(3).select(["id", "text"]).withRowId().toArray()));
 await attempt("nearestFiltered", async () => plain(await table.vectorSearch(vector).where("id <> 'r1'").limit(2).select(["id"]).toArray()));
 await attempt("plain", async () => plain(await table.query().where("id LIKE 'r%'").select(["id"]).limit(2).offset(1).toArray()));
@@ -58,6 +61,14 @@ await attempt("deleteWhere", async () => {
   return answer;
 });
 await attempt("countAfterWrites", () => table.countRows());
+await attempt("checkout", async () => {
+  const before = out.version;
+  await table.checkout(before);
+  const counted = await table.countRows();
+  const found = plain(await table.query().where("id = 'w2'").select(["id"]).toArray()).length;
+  await table.checkoutLatest();
+  return { version: before, counted, found, latest: await table.countRows() };
+});
 await attempt("addUnknownColumn", () => table.add([{ id: "w9", text: "x", colour: "red" }]));
 await attempt("addWithoutId", () => table.add([{ text: "no id" }]));
 await attempt("mergeOnText", () => table.mergeInsert("text").whenMatchedUpdateAll().whenNotMatchedInsertAll().execute([{ id: "w9", text: "x" }]));

@@ -73,6 +73,16 @@ class LanceDbClientsIT {
             assertFalse(strings(sdk.get("nearestFiltered"), "id").contains("r1"), sdk.toString());
             assertEquals(2, sdk.get("nearestFiltered").size());
 
+            // the same top 10 as REST at the version the SDK read (before its writes), in the same order
+            String rest = bridge.exchange("POST", "/tables/events/search", "{\"vector\":" + sdk.get("queryVector") + ",\"k\":10,"
+                    + "\"version\":" + sdk.get("version") + "}", auth).body();
+            assertEquals(strings(JSON.readTree(rest).get("hits"), "id"), strings(sdk.get("nearest10")), rest);
+            // hybrid: the SDK's two queries (vector and full text, with row ids), fused client-side
+            JsonNode hybrid = sdk.get("hybrid");
+            assertEquals(3, hybrid.size(), sdk.toString());
+            assertEquals("r1", hybrid.get(0).get("id").asText(), hybrid.toString()); // nearest and a "fox" text
+            hybrid.forEach(hit -> assertTrue(hit.has("_relevance_score"), hit.toString()));
+
             assertEquals(2, sdk.get("plain").size(), sdk.toString());
             assertTrue(strings(sdk.get("allColumns")).containsAll(List.of("id", "text", "vector")), sdk.toString());
             assertTrue(strings(sdk.get("versions")).size() >= 1, sdk.toString());
@@ -86,6 +96,11 @@ class LanceDbClientsIT {
             }
             assertEquals(List.of("w2"), strings(sdk.get("addedVector"), "id"), sdk.toString());
             assertEquals(TEXTS.length + 3 - 2, sdk.get("countAfterWrites").asLong(), sdk.toString());
+            // checkout(version): the table as it was before the writes, then the latest again
+            JsonNode checkout = sdk.get("checkout");
+            assertEquals(TEXTS.length, checkout.get("counted").asLong(), checkout.toString());
+            assertEquals(0, checkout.get("found").asInt(), checkout.toString());
+            assertEquals(TEXTS.length + 3 - 2, checkout.get("latest").asLong(), checkout.toString());
             assertTrue(sdk.get("addUnknownColumn").path("error").asText().contains("colour"), sdk.toString());
             assertTrue(sdk.get("addWithoutId").path("error").asText().contains("'id'"), sdk.toString());
             assertTrue(sdk.get("mergeOnText").path("error").asText().contains("upserts by id"), sdk.toString());
