@@ -133,7 +133,9 @@ final class SearchFigures {
             }
         }
         double insideMs = (timedAfter[0] - timedBefore[0]) * 1000 / (timedAfter[1] - timedBefore[1]);
-        List<Double> node = node(store, queriesFile);
+        List<Double> node = node(store.toString(), queriesFile);
+        // the same brute-force searches from LanceDB's SDK through the bridge, as a remote LanceDB (db://, hostOverride)
+        List<Double> remote = node(bridge.url(""), queriesFile);
         Stats httpStats = Stats.of(http);
         Stats inProcessStats = Stats.of(inProcess);
         bench.results.latency("search_http_json_" + size, "search " + size + " rows, HTTP JSON (k=10)", httpStats,
@@ -153,6 +155,12 @@ final class SearchFigures {
         if (node != null) {
             bench.results.latency("search_in_process_vs_lancedb_node_" + size, "search " + size + " rows, in-process Lance (Java)",
                     inProcessStats, "LanceDB Node SDK, same table and queries", Stats.of(node), "same engine; JNI vs N-API");
+        }
+        if (remote != null) {
+            bench.results.latency("search_lancedb_remote_" + size, "search " + size + " rows, LanceDB Node SDK through the bridge"
+                    + " (db:// with hostOverride, k=10)", Stats.of(remote), "REST JSON, same queries (the benchmark's Java client)",
+                    httpStats, "brute force on both; the SDK decodes an Arrow IPC file answer, REST a JSON one; run after the REST"
+                            + " searches, not interleaved");
         }
         bench.results.sample("Search latency, k=10", "HTTP JSON " + size, http);
         bench.results.sample("Search latency, k=10", "HTTP Arrow " + size, httpArrow);
@@ -247,9 +255,9 @@ final class SearchFigures {
     }
 
     /** LanceDB's Node SDK timing the same queries on the same table; null when the SDK is not installed. */
-    private List<Double> node(Path store, Path queries) throws Exception {
+    private List<Double> node(String storeOrUrl, Path queries) throws Exception {
         // stderr to a log: the SDK warns once per query
-        JsonNode out = bench.node("node-search", "bench-search.mjs", store.toString(), "events",
+        JsonNode out = bench.node(storeOrUrl.startsWith("http") ? "node-remote-search" : "node-search", "bench-search.mjs", storeOrUrl, "events",
                 queries.toString(), "10", Integer.toString(WARMUP));
         if (out == null) {
             return null;
