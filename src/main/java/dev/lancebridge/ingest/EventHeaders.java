@@ -6,6 +6,9 @@ public final class EventHeaders {
     /** {@code Bridge-Op: delete} deletes the row named by the payload's {@code id}; absent or {@code upsert} upserts. */
     public static final String OP = "Bridge-Op";
 
+    /** The {@link #OP} of a delete. */
+    public static final String OP_DELETE = dev.lancebridge.normalize.Normalizer.OP_DELETE;
+
     /** JetStream drops a message whose id it stored within the stream's duplicate window. */
     public static final String MSG_ID = "Nats-Msg-Id";
 

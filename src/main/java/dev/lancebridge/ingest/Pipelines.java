@@ -170,9 +170,23 @@ public class Pipelines {
     }
 
     /** How {@code table}'s events become rows: what its pipeline runs, and what checks a write before it is published. */
-    public Normalizer normalizer(String table) {
+    private Normalizer normalizer(String table) {
         Embedder embedder = declaredEmbedders.get(table);
         return new Normalizer(declarations.get(table), embedder.dimension(), embedder.embedsText() ? null : embedder.model());
+    }
+
+    /**
+     * Why {@code table}'s pipeline would dead-letter this event, or empty when it would take it: a
+     * write made of events is checked with this before anything is published.
+     *
+     * @param op the {@code Bridge-Op} header, or null for an upsert
+     */
+    public java.util.Optional<String> rejectionOf(String table, String subject, String msgId, String op, byte[] payload) {
+        TableDeclaration declaration = declarations.get(table);
+        dev.lancebridge.normalize.Normalized normalized = normalizer(table).normalize(
+                new dev.lancebridge.normalize.RawEvent(declaration.stream(), 0, subject, System.currentTimeMillis(), msgId, op, payload));
+        return normalized instanceof dev.lancebridge.normalize.Rejection rejection
+                ? java.util.Optional.of(rejection.reason() + ": " + rejection.detail()) : java.util.Optional.empty();
     }
 
     /** The table as declared, checked. */

@@ -44,7 +44,10 @@ class ApiFuzzIT {
     private static final String[] PATHS = {"/tables", "/tables/events", "/tables/events/search", "/tables/events/rows",
             "/tables/events/versions", "/tables/events/tags", "/tables/events/tags/x", "/tables/events/maintenance",
             "/tables/events/reembed", "/graphql", "/tables/nope/search", "/tables/%00/rows", "/tables/events/search/extra",
-            "/tables/../../etc/passwd", "/tables/events%2Fsearch", "/q/openapi", "/", "/tables//search"};
+            "/tables/../../etc/passwd", "/tables/events%2Fsearch", "/q/openapi", "/", "/tables//search",
+            "/v1/table/", "/v1/table/events/query/", "/v1/table/events/describe/", "/v1/table/events/count_rows/",
+            "/v1/table/events/insert/", "/v1/table/events/merge_insert/?on=id&when_matched_update_all=true", "/v1/table/events/delete/",
+            "/v1/table/nope/query/", "/v1/table/events/index/x/stats/", "/v1/table/events/update/"};
     private static final String[] TYPES = {"application/json", "text/plain", "application/vnd.apache.arrow.stream",
             "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/json; charset=utf-16", "*/*", "ü/ä"};
     private static final String[] BODIES = {
@@ -60,6 +63,8 @@ class ApiFuzzIT {
             "{\"query\": \"{ tables { name } }\"}", "{\"query\": \"{ search(table: \\\"events\\\") { id } }\"}",
             "{\"query\": \"{ search(table: \\\"events\\\", query: \\\"x\\\", k: -4) { nope } }\"}", "{\"query\": \"query { \"}",
             "{\"query\": \"{ __schema { types { name fields { name type { name ofType { name ofType { name } } } } } } }\"}",
+            "{\"vector\": [], \"k\": 9223372036854775807}", "{\"full_text_query\": {\"query\": 5}}", "{\"predicate\": \"1 = = 1\"}",
+            "{\"predicate\": \"id = 'none'\"}", "{\"vector\": [], \"columns\": {\"a\": \"b\"}}", "{\"vector\": [[1], [2]]}",
             "{\"query\": \"mutation { x }\"}", "{\"query\": \"{ table(name: null) { name } }\"}", "{\"variables\": 5, \"query\": \"{ tables { name } }\"}"};
     private static final String[] QUERIES = {"", "?limit=-1", "?limit=abc", "?offset=-9", "?limit=99999999999999999999",
             "?version=0", "?version=x", "?tag=nope", "?tag=a&version=2", "?columns=", "?columns=,,,", "?columns=nope",

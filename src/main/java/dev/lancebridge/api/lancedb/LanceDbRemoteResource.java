@@ -256,7 +256,7 @@ public class LanceDbRemoteResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "LanceDB protocol: other changes are refused; a bridge table follows its stream")
     public Response refuseChange(@PathParam("table") String table, @PathParam("operation") String operation) {
-        search.describe(table); // an unknown table is still a 404
+        search.schema(table, null); // an unknown table is still a 404
         return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON).entity(Map.of("error",
                 "table '" + table + "' follows its stream: rows are added, merged on id and deleted as events; '"
                         + operation + "' is not supported over this protocol")).build();

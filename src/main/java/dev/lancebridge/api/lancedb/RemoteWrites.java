@@ -7,10 +7,6 @@ import dev.lancebridge.config.TableDeclaration;
 import dev.lancebridge.ingest.EventHeaders;
 import dev.lancebridge.ingest.NatsClient;
 import dev.lancebridge.ingest.Pipelines;
-import dev.lancebridge.normalize.Normalized;
-import dev.lancebridge.normalize.Normalizer;
-import dev.lancebridge.normalize.RawEvent;
-import dev.lancebridge.normalize.Rejection;
 import dev.lancebridge.search.InvalidSearchException;
 import dev.lancebridge.search.SearchService;
 import io.nats.client.api.PublishAck;
@@ -65,9 +61,8 @@ public class RemoteWrites {
 
     /** Publishes each row of an Arrow IPC stream (LZ4 or uncompressed) as an upsert; the number published. */
     public int upsert(String table, String requestId, InputStream body) {
-        search.describe(table); // an unknown or broken table answers as for a read
+        search.schema(table, null); // an unknown or broken table answers as for a read (and costs no table statistics)
         TableDeclaration declaration = pipelines.declaration(table);
-        Normalizer normalizer = pipelines.normalizer(table);
         String subject = subject(declaration);
         List<NatsMessage> messages = new ArrayList<>();
         try (BufferAllocator allocator = new RootAllocator(MAX_BODY_MEMORY);
@@ -77,7 +72,7 @@ public class RemoteWrites {
                     throw new InvalidSearchException("every written row needs its 'id': the bridge upserts by id");
                 }
                 for (ObjectNode payload : RowEvents.payloads(reader.getVectorSchemaRoot(), declaration)) {
-                    messages.add(checked(normalizer, declaration, subject, requestId + ":" + messages.size(), payload, null));
+                    messages.add(checked(table, subject, requestId + ":" + messages.size(), payload, null));
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -98,20 +93,17 @@ public class RemoteWrites {
         }
         List<String> ids = search.ids(table, predicate, MAX_DELETED_ROWS);
         TableDeclaration declaration = pipelines.declaration(table);
-        Normalizer normalizer = pipelines.normalizer(table);
         String subject = subject(declaration);
         List<NatsMessage> messages = new ArrayList<>(ids.size());
         for (String id : ids) {
-            messages.add(checked(normalizer, declaration, subject, requestId + ":delete:" + id, RowEvents.deletion(id, declaration),
-                    Normalizer.OP_DELETE));
+            messages.add(checked(table, subject, requestId + ":delete:" + id, RowEvents.deletion(id, declaration), EventHeaders.OP_DELETE));
         }
         publish(table, messages);
         return messages.size();
     }
 
     /** The event, once the table's normalizer took it as it will when the pipeline reads it. */
-    private static NatsMessage checked(Normalizer normalizer, TableDeclaration table, String subject, String messageId,
-                                       ObjectNode payload, String op) {
+    private NatsMessage checked(String table, String subject, String messageId, ObjectNode payload, String op) {
         byte[] bytes;
         try {
             bytes = JSON.writeValueAsBytes(payload);
@@ -119,11 +111,9 @@ public class RemoteWrites {
             throw new IllegalStateException(e);
         }
         String msgId = "lancedb:" + messageId;
-        Normalized normalized = normalizer.normalize(new RawEvent(table.stream(), 0, subject, System.currentTimeMillis(), msgId, op,
-                bytes));
-        if (normalized instanceof Rejection rejection) {
-            throw new InvalidSearchException("a written row would be dead-lettered (" + rejection.reason() + "): " + rejection.detail());
-        }
+        pipelines.rejectionOf(table, subject, msgId, op, bytes).ifPresent(why -> {
+            throw new InvalidSearchException("a written row would be dead-lettered (" + why + ")");
+        });
         Headers headers = new Headers().put(EventHeaders.MSG_ID, msgId);
         if (op != null) {
             headers.put(EventHeaders.OP, op);
