@@ -50,6 +50,8 @@ public class Pipelines {
     private final Map<String, TablePipeline> pipelines = new ConcurrentHashMap<>();
     private final Map<String, TableDeclaration> declarations = new java.util.TreeMap<>();
     private final Map<String, Embedder> declaredEmbedders = new ConcurrentHashMap<>();
+    /** Each table's normalizer (pure, so shared by its pipeline and the checks of written events). */
+    private final Map<String, Normalizer> normalizers = new ConcurrentHashMap<>();
     private final Map<String, HeldTable> held = new ConcurrentHashMap<>();
     private Advisories advisories;
     private volatile boolean started;
@@ -171,8 +173,10 @@ public class Pipelines {
 
     /** How {@code table}'s events become rows: what its pipeline runs, and what checks a write before it is published. */
     private Normalizer normalizer(String table) {
-        Embedder embedder = declaredEmbedders.get(table);
-        return new Normalizer(declarations.get(table), embedder.dimension(), embedder.embedsText() ? null : embedder.model());
+        return normalizers.computeIfAbsent(table, name -> {
+            Embedder embedder = declaredEmbedders.get(name);
+            return new Normalizer(declarations.get(name), embedder.dimension(), embedder.embedsText() ? null : embedder.model());
+        });
     }
 
     /**
