@@ -71,7 +71,7 @@ public class ApiKeyMechanism implements HttpAuthenticationMechanism {
     @Override
     public Uni<Boolean> sendChallenge(RoutingContext context) {
         boolean presented = presented(context.request()) != null;
-        ApiError error = new ApiError("unauthorized", presented
+        ApiError error = ApiError.of(401, "unauthorized", presented
                 ? "the API key is not valid"
                 : "this API needs a key: send it as 'x-api-key: <key>' or 'Authorization: Bearer <key>'");
         try {

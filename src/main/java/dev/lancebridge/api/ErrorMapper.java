@@ -133,6 +133,6 @@ public class ErrorMapper {
     private static Response error(Response.StatusType status, String error, Object detail) {
         // details may repeat another system's error text (an embedding endpoint's), credentials and all
         Object shown = detail instanceof String text ? dev.lancebridge.config.Redaction.secrets(text) : detail;
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(new ApiError(error, shown)).build();
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(ApiError.of(status.getStatusCode(), error, shown)).build();
     }
 }

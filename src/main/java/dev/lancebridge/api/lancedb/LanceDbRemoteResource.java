@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lancebridge.api.ApiError;
 import dev.lancebridge.api.ApiKeys;
 import dev.lancebridge.api.ClientStream;
 import dev.lancebridge.search.Encoding;
@@ -40,12 +41,13 @@ import java.util.Map;
  * or a stream when asked. Writes ({@code add}, {@code merge_insert} on {@code id}, {@code delete})
  * become events on the table's stream ({@link RemoteWrites}); other changes are refused.
  */
-@Path("/v1/table")
+@Path("/v1")
 @Blocking
 @RolesAllowed(ApiKeys.READ)
 public class LanceDbRemoteResource {
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+    private static final com.fasterxml.jackson.databind.ObjectMapper READER = new com.fasterxml.jackson.databind.ObjectMapper();
     /** Lance's index types by the names LanceDB's clients know them by. */
     private static final Map<String, String> INDEX_TYPES = Map.of("BTREE", "BTREE", "INVERTED", "FTS", "FTS", "FTS",
             "IVF_HNSW_SQ", "IVF_HNSW_SQ", "IVF_PQ", "IVF_PQ", "IVF_FLAT", "IVF_FLAT", "IVF_SQ", "IVF_SQ", "BITMAP", "BITMAP",
@@ -63,7 +65,7 @@ public class LanceDbRemoteResource {
     }
 
     @GET
-    @Path("/")
+    @Path("/table/")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "LanceDB protocol: table names, paged by name")
     public ObjectNode list(@QueryParam("limit") Integer limit, @QueryParam("page_token") String pageToken) {
@@ -80,21 +82,47 @@ public class LanceDbRemoteResource {
         return answer;
     }
 
+    /** The Lance REST Namespace spec's form of the list: the tables of the root namespace, the only one the bridge has. */
+    @GET
+    @Path("/namespace/{namespace}/table/list")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Lance REST Namespace: the tables of the root namespace")
+    public ObjectNode listInNamespace(@PathParam("namespace") String namespace, @QueryParam("delimiter") String delimiter,
+                                      @QueryParam("limit") Integer limit, @QueryParam("page_token") String pageToken) {
+        String root = delimiter == null || delimiter.isEmpty() ? "$" : delimiter;
+        if (!namespace.equals(root) && !namespace.isEmpty()) {
+            throw new jakarta.ws.rs.NotFoundException("the bridge has one namespace, the root ('" + root + "'); there is no '"
+                    + namespace + "'");
+        }
+        return list(limit, pageToken);
+    }
+
     @POST
-    @Path("/{table}/describe/")
+    @Path("/table/{table}/exists/")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Lance REST Namespace: 200 when the table exists, 404 when not")
+    public Response exists(@PathParam("table") String table) {
+        search.schema(table, null);
+        return Response.ok().build();
+    }
+
+    @POST
+    @Path("/table/{table}/describe/")
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "LanceDB protocol: a table's version and schema (Lance's JSON form)")
     public ObjectNode describe(@PathParam("table") String table, JsonNode body) {
         SearchService.VersionedSchema described = search.schema(table, version(body));
         ObjectNode answer = JSON.objectNode();
+        answer.put("table", table);
+        answer.putArray("namespace");
         answer.put("version", described.version());
         answer.set("schema", LanceJsonSchema.of(withoutEmbeddingFunctions(described.schema())));
         return answer;
     }
 
     @POST
-    @Path("/{table}/count_rows/")
+    @Path("/table/{table}/count_rows/")
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "LanceDB protocol: rows matching a predicate, as a bare number")
@@ -103,8 +131,26 @@ public class LanceDbRemoteResource {
         return search.countRows(table, predicate == null || predicate.isNull() ? null : predicate.asText(), version(body));
     }
 
+    /** The Lance REST Namespace client counts with a GET (its body, when it sends one, as for the POST). */
+    @GET
+    @Path("/table/{table}/count_rows/")
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Lance REST Namespace: rows matching a predicate, as a bare number")
+    public long countRowsByGet(@PathParam("table") String table, @QueryParam("predicate") String predicate,
+                               @QueryParam("version") Long version, String body) {
+        if (body != null && !body.isBlank()) {
+            try {
+                return countRows(table, READER.readTree(body));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new InvalidSearchException("count_rows takes a JSON body {\"predicate\", \"version\"}: " + e.getOriginalMessage());
+            }
+        }
+        return search.countRows(table, predicate, version);
+    }
+
     @POST
-    @Path("/{table}/query/")
+    @Path("/table/{table}/query/")
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "LanceDB protocol: a vector, full-text or plain query, as Arrow IPC (file framing unless a stream is asked for)")
     public Response query(@PathParam("table") String table, @HeaderParam(HttpHeaders.ACCEPT) String accept, RemoteQuery query) {
@@ -124,7 +170,7 @@ public class LanceDbRemoteResource {
     }
 
     @POST
-    @Path("/{table}/index/list/")
+    @Path("/table/{table}/index/list/")
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "LanceDB protocol: a table's indexes")
@@ -147,7 +193,7 @@ public class LanceDbRemoteResource {
     }
 
     @POST
-    @Path("/{table}/index/{index}/stats/")
+    @Path("/table/{table}/index/{index}/stats/")
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "LanceDB protocol: one index's statistics")
@@ -165,11 +211,11 @@ public class LanceDbRemoteResource {
             }
         }
         return Response.status(Response.Status.NOT_FOUND).type(MediaType.APPLICATION_JSON)
-                .entity(Map.of("error", "table '" + table + "' has no index '" + name + "'")).build();
+                .entity(ApiError.of(404, "unknown index", "table '" + table + "' has no index '" + name + "'")).build();
     }
 
     @POST
-    @Path("/{table}/version/list/")
+    @Path("/table/{table}/version/list/")
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "LanceDB protocol: a table's versions on disk")
@@ -186,7 +232,7 @@ public class LanceDbRemoteResource {
     }
 
     @POST
-    @Path("/{table}/insert/")
+    @Path("/table/{table}/insert/")
     @RolesAllowed(ApiKeys.ADMIN) // a read key must not change data
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
@@ -201,7 +247,7 @@ public class LanceDbRemoteResource {
     }
 
     @POST
-    @Path("/{table}/merge_insert/")
+    @Path("/table/{table}/merge_insert/")
     @RolesAllowed(ApiKeys.ADMIN) // a read key must not change data
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
@@ -225,7 +271,7 @@ public class LanceDbRemoteResource {
     }
 
     @POST
-    @Path("/{table}/delete/")
+    @Path("/table/{table}/delete/")
     @RolesAllowed(ApiKeys.ADMIN) // a read key must not change data
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
@@ -250,14 +296,14 @@ public class LanceDbRemoteResource {
     }
 
     @POST
-    @Path("/{table}/{operation: update|add_columns|alter_columns|drop_columns|create_index"
+    @Path("/table/{table}/{operation: update|add_columns|alter_columns|drop_columns|create_index"
             + "|create_scalar_index|drop|restore|checkout}/")
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "LanceDB protocol: other changes are refused; a bridge table follows its stream")
     public Response refuseChange(@PathParam("table") String table, @PathParam("operation") String operation) {
         search.schema(table, null); // an unknown table is still a 404
-        return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON).entity(Map.of("error",
+        return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON).entity(ApiError.of(400, "not supported",
                 "table '" + table + "' follows its stream: rows are added, merged on id and deleted as events; '"
                         + operation + "' is not supported over this protocol")).build();
     }

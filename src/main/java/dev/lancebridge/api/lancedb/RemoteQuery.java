@@ -29,11 +29,23 @@ record RemoteQuery(JsonNode vector, Long k, String filter, Boolean prefilter, Js
                    @JsonProperty("vector_column") String vectorColumn,
                    @JsonProperty("lower_bound") Double lowerBound, @JsonProperty("upper_bound") Double upperBound) {
 
+    private static final JsonNode JSON_EMPTY = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+
     /** The only distance the bridge's tables are searched by. */
     static final String DISTANCE = "cosine";
 
     /** The query vector, or null for a full-text or plain read. */
     float[] queryVector() {
+        JsonNode vector = this.vector;
+        if (vector != null && vector.isObject()) {
+            // the Lance REST Namespace form: {"single_vector": [...]} or {"multi_vector": [[...], ...]}
+            JsonNode multi = vector.path("multi_vector");
+            if (multi.isArray() && multi.size() > 1) {
+                throw new InvalidSearchException("the bridge searches one query vector per request; send the vectors one by one");
+            }
+            vector = vector.path("single_vector").isArray() && !vector.get("single_vector").isEmpty() ? vector.get("single_vector")
+                    : multi.isArray() && multi.size() == 1 ? multi.get(0) : null;
+        }
         if (vector == null || vector.isNull() || vector.isArray() && vector.isEmpty()) {
             return null;
         }
@@ -59,6 +71,8 @@ record RemoteQuery(JsonNode vector, Long k, String filter, Boolean prefilter, Js
         if (fullTextQuery == null || fullTextQuery.isNull()) {
             return null;
         }
+        JsonNode fullTextQuery = this.fullTextQuery.has("string_query") ? this.fullTextQuery.get("string_query") // the namespace form
+                : this.fullTextQuery;
         JsonNode query = fullTextQuery.get("query");
         if (query == null || !query.isTextual()) {
             throw new InvalidSearchException("the bridge takes full-text queries in their simple form {\"query\": \"...\"}"
@@ -82,6 +96,12 @@ record RemoteQuery(JsonNode vector, Long k, String filter, Boolean prefilter, Js
             return allColumns;
         }
         List<String> names = new ArrayList<>();
+        JsonNode columns = this.columns;
+        if (columns.isObject() && (columns.has("column_names") || columns.has("column_aliases"))) {
+            // the Lance REST Namespace form: {"column_names": [...]} or {"column_aliases": {alias: expression}}
+            columns.path("column_names").forEach(column -> names.add(column.asText()));
+            columns = columns.path("column_aliases").isObject() ? columns.get("column_aliases") : JSON_EMPTY;
+        }
         if (columns.isArray()) {
             columns.forEach(column -> names.add(column.asText()));
         } else if (columns.isObject()) {

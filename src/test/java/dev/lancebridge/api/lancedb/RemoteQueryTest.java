@@ -98,6 +98,25 @@ class RemoteQueryTest {
         assertTrue(refused.getMessage().contains(says), refused.getMessage());
     }
 
+    /** The Lance REST Namespace spec's shapes of the same request. */
+    @Test
+    void theNamespaceFormsAreTheSameQuery() throws Exception {
+        RemoteQuery vector = parse("{\"id\":[\"events\"],\"k\":3,\"vector\":{\"single_vector\":[1,2,3],\"multi_vector\":[]},"
+                + "\"columns\":{\"column_names\":[\"text\"]}}");
+        assertArrayEquals(new float[] {1, 2, 3}, vector.queryVector());
+        assertEquals(List.of("text"), vector.projection(ALL));
+        assertNull(parse("{\"vector\":{\"single_vector\":null,\"multi_vector\":[]}}").queryVector());
+        assertArrayEquals(new float[] {4, 5}, parse("{\"vector\":{\"multi_vector\":[[4,5]]}}").queryVector());
+        assertEquals("fox", parse("{\"vector\":{},\"full_text_query\":{\"string_query\":{\"query\":\"fox\",\"columns\":[\"text\"]}}}")
+                .queryText());
+        InvalidSearchException several = assertThrows(InvalidSearchException.class,
+                () -> parse("{\"vector\":{\"multi_vector\":[[1],[2]]}}").queryVector());
+        assertTrue(several.getMessage().contains("one query vector"));
+        InvalidSearchException structured = assertThrows(InvalidSearchException.class,
+                () -> parse("{\"full_text_query\":{\"structured_query\":{\"query\":{\"match\":{}}}}}").queryText());
+        assertTrue(structured.getMessage().contains("simple form"));
+    }
+
     @Test
     void aColumnMapNamingStoredColumnsIsAProjection() throws Exception {
         assertEquals(List.of("text"), parse("{\"vector\":[],\"columns\":{\"text\":\"text\"}}").projection(ALL));
