@@ -109,6 +109,11 @@ public class SearchService {
         return new VersionedSchema(read, read(() -> table.schema(read)));
     }
 
+    /** The table's indexes now, each with the rows it does not cover yet. */
+    public List<dev.lancebridge.store.IndexInfo> indexes(String name) {
+        return table(name).indexes();
+    }
+
     /** A table's schema as of a version. */
     public record VersionedSchema(long version, org.apache.arrow.vector.types.pojo.Schema schema) {
     }

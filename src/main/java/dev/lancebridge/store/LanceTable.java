@@ -180,6 +180,11 @@ public final class LanceTable implements AutoCloseable {
         return read(version, Dataset::getSchema);
     }
 
+    /** The latest version's indexes, with the rows each does not cover yet (no walk of the files, unlike {@link #stats}). */
+    public List<IndexInfo> indexes() {
+        return read(null, TableIndexes::describe);
+    }
+
     /** Reads {@code version} (null: the latest) through the shared handle, or a handle of its own for an older version. */
     private <T> T read(Long version, java.util.function.Function<Dataset, T> read) {
         long committed = writer.committedVersion();

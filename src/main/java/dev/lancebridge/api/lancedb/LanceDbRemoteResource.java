@@ -177,7 +177,7 @@ public class LanceDbRemoteResource {
     public ObjectNode indexes(@PathParam("table") String table) {
         ObjectNode answer = JSON.objectNode();
         ArrayNode list = answer.putArray("indexes");
-        for (IndexInfo index : search.describe(table).indexes()) {
+        for (IndexInfo index : search.indexes(table)) {
             String type = INDEX_TYPES.get(index.type().toUpperCase(Locale.ROOT));
             if (type == null) {
                 continue; // a kind the clients cannot name: leaving it out beats failing their whole list

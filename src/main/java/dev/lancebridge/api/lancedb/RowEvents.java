@@ -53,9 +53,11 @@ final class RowEvents {
             if (at == null) {
                 continue; // computed by the bridge
             }
+            boolean jsonText = table.column(name).map(declared -> declared.type() == dev.lancebridge.config.ColumnType.JSON)
+                    .orElse(false);
             for (int row = 0; row < batch.getRowCount(); row++) {
                 if (!column.isNull(row)) {
-                    put(payloads.get(row), at, name.equals(TableSchema.VECTOR) ? vector(column, row) : value(column, row, table));
+                    put(payloads.get(row), at, name.equals(TableSchema.VECTOR) ? vector(column, row) : value(column, row, jsonText));
                 }
             }
         }
@@ -104,16 +106,18 @@ final class RowEvents {
         return NODES.textNode(Base64.getEncoder().encodeToString(bytes.array()));
     }
 
-    /** A column's value as the JSON a producer would send for it; the normalizer then checks it as any event's. */
-    private static JsonNode value(FieldVector column, int row, TableDeclaration table) {
+    /**
+     * A column's value as the JSON a producer would send for it; the normalizer then checks it as any event's.
+     *
+     * @param jsonText the column is declared {@code json}: the table stores its JSON text, the event carries the value
+     */
+    private static JsonNode value(FieldVector column, int row, boolean jsonText) {
         if (column instanceof TimeStampVector timestamps) {
             ArrowType.Timestamp type = (ArrowType.Timestamp) column.getField().getType();
             return NODES.numberNode(millis(timestamps.get(row), type.getUnit()));
         }
         Object value = column.getObject(row);
-        boolean json = table.column(column.getName()).map(declared -> declared.type() == dev.lancebridge.config.ColumnType.JSON)
-                .orElse(false);
-        if (json && value != null) {
+        if (jsonText && value != null) {
             try {
                 return JSON.readTree(value.toString()); // stored as its JSON text
             } catch (com.fasterxml.jackson.core.JsonProcessingException notJson) {
