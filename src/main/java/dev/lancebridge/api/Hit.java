@@ -29,6 +29,7 @@ public record Hit(
         @Name("embedding_model") String embeddingModel,
         @Name("embedding_dim") Integer embeddingDim,
         @Name("text_hash") String textHash,
+        @Name("source_position") @Description("A Debezium table's source position of the row's change (else null)") Long sourcePosition,
         @Description("The table's declared columns of this hit, as a JSON object") String columns) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -39,7 +40,7 @@ public record Hit(
                 (Float) row.get(SearchService.RELEVANCE), (String) row.get(TableSchema.TEXT), (String) row.get(TableSchema.SUBJECT),
                 (Long) row.get(TableSchema.STREAM_SEQ), (String) row.get(TableSchema.EVENT_TIME),
                 (String) row.get(TableSchema.EMBEDDING_MODEL), (Integer) row.get(TableSchema.EMBEDDING_DIM),
-                (String) row.get(TableSchema.TEXT_HASH), declared(row));
+                (String) row.get(TableSchema.TEXT_HASH), (Long) row.get(TableSchema.SOURCE_POSITION), declared(row));
     }
 
     private static String declared(Map<String, Object> row) {

@@ -385,11 +385,28 @@ public interface BridgeConfig {
         List<String> subjects();
 
         /**
-         * JSON pointer to the row id in the payload (a string or an integer). An event without
-         * it is keyed by its {@code Nats-Msg-Id} header, else by {@code <stream>:<sequence>}.
+         * What the stream's payloads are: {@code json} (an object that is the row) or
+         * {@code debezium} (a Debezium change event, whose row image the pointers below address;
+         * see the README, "From Postgres with Debezium").
+         */
+        @WithDefault("json")
+        String format();
+
+        /**
+         * JSON pointer to the row id in the payload (a string or an integer); several,
+         * comma-separated, for a composite key. A json event without it is keyed by its
+         * {@code Nats-Msg-Id} header, else by {@code <stream>:<sequence>}.
          */
         @WithDefault("/id")
         String id();
+
+        /**
+         * Debezium tables: how long a deleted row's tombstone keeps a re-sent older change of the
+         * row from bringing it back. Longer than Debezium can be behind after a restart (it
+         * re-sends what came after its last flushed offset).
+         */
+        @WithDefault("24h")
+        Duration tombstoneRetention();
 
         /**
          * The text that is embedded and searched, a template of payload fields such as

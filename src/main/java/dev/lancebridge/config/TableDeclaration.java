@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
  * becomes its row, and which embedder makes its vectors. {@link #of} fails with a message that
  * names the offending key, so a bad declaration stops the bridge at start-up.
  */
-public record TableDeclaration(String name, String stream, List<String> subjects, JsonPointer id, TextTemplate text,
-                               Optional<JsonPointer> eventTime, String embedder, List<ColumnDeclaration> columns) {
+public record TableDeclaration(String name, String stream, List<String> subjects, TableFormat format, List<JsonPointer> id,
+                               TextTemplate text, Optional<JsonPointer> eventTime, String embedder, List<ColumnDeclaration> columns,
+                               java.time.Duration tombstoneRetention) {
 
     /** Column names that work in a SQL filter without quoting. */
     private static final Pattern COLUMN_NAME = Pattern.compile("[a-z_][a-z0-9_]*");
@@ -31,7 +32,8 @@ public record TableDeclaration(String name, String stream, List<String> subjects
         if (table.subjects().isEmpty()) {
             throw new IllegalArgumentException(key + "subjects: name at least one subject of stream " + table.stream());
         }
-        JsonPointer id = parse(key + "id", table.id(), TableDeclaration::pointer);
+        TableFormat format = parse(key + "format", table.format(), TableFormat::parse);
+        List<JsonPointer> id = parse(key + "id", table.id(), TableDeclaration::pointers);
         TextTemplate text = parse(key + "text", table.text(), TextTemplate::parse);
         Optional<JsonPointer> eventTime = table.eventTime().map(at -> parse(key + "event-time", at, TableDeclaration::pointer));
         List<ColumnDeclaration> columns = new ArrayList<>();
@@ -51,8 +53,11 @@ public record TableDeclaration(String name, String stream, List<String> subjects
             JsonPointer pointer = parse(columnKey + ".pointer", declared.pointer().orElse("/" + column), TableDeclaration::pointer);
             columns.add(new ColumnDeclaration(column, type, pointer, declared.nullable()));
         });
-        return new TableDeclaration(name, table.stream(), List.copyOf(table.subjects()), id, text, eventTime,
-                table.embedder(), List.copyOf(columns));
+        if (table.tombstoneRetention().isNegative() || table.tombstoneRetention().isZero()) {
+            throw new IllegalArgumentException(key + "tombstone-retention=" + table.tombstoneRetention() + ": must be positive");
+        }
+        return new TableDeclaration(name, table.stream(), List.copyOf(table.subjects()), format, id, text, eventTime,
+                table.embedder(), List.copyOf(columns), table.tombstoneRetention());
     }
 
     /** A JSON pointer, its leading slash optional: {@code title} is {@code /title}. */
@@ -64,10 +69,22 @@ public record TableDeclaration(String name, String stream, List<String> subjects
         return JsonPointer.compile(trimmed.startsWith("/") ? trimmed : "/" + trimmed);
     }
 
-    /** The payload's top-level fields this table reads: the only ones normalizing parses. */
+    /** Comma-separated pointers, each as {@link #pointer}: a composite key's fields. */
+    public static List<JsonPointer> pointers(String paths) {
+        List<JsonPointer> pointers = new ArrayList<>();
+        for (String path : paths.split(",", -1)) {
+            pointers.add(pointer(path));
+        }
+        if (new LinkedHashSet<>(pointers).size() != pointers.size()) {
+            throw new IllegalArgumentException("a key field is named twice");
+        }
+        return List.copyOf(pointers);
+    }
+
+    /** The payload's (or row image's) top-level fields this table reads: the only ones normalizing parses. */
     public Set<String> topLevelFields() {
         Set<String> fields = new LinkedHashSet<>();
-        fields.add(id.getMatchingProperty());
+        id.forEach(key -> fields.add(key.getMatchingProperty()));
         text.fields().forEach(part -> fields.add(part.field().getMatchingProperty()));
         eventTime.ifPresent(at -> fields.add(at.getMatchingProperty()));
         columns.forEach(column -> fields.add(column.pointer().getMatchingProperty()));

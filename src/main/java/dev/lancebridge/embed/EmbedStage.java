@@ -32,20 +32,27 @@ public final class EmbedStage {
 
     public Embedded embed(List<Normalized> changes) {
         List<String> ids = new ArrayList<>();
+        boolean incomplete = false;
         for (Normalized change : changes) {
-            if (change instanceof Row row && row.needsEmbedding()) {
+            if (change instanceof Row row && (row.needsEmbedding() || row.unavailable() != null)) {
                 ids.add(row.id());
+                incomplete |= row.unavailable() != null;
             }
         }
         if (ids.isEmpty()) {
             return new Embedded(changes, 0, 0);
         }
-        Map<String, StoredVectors.Stored> held = stored.lookup(ids);
+        Map<String, StoredVectors.Stored> held = stored.lookup(ids, incomplete);
         List<Normalized> result = new ArrayList<>(changes);
         List<String> texts = new ArrayList<>();
         List<Integer> positions = new ArrayList<>();
         int reused = 0;
         for (int i = 0; i < result.size(); i++) {
+            if (result.get(i) instanceof Row incompleteRow && incompleteRow.unavailable() != null) {
+                // the values the source left out are the stored row's: fill them in before the text is compared
+                StoredVectors.Stored before = held.get(incompleteRow.id());
+                result.set(i, incompleteRow.restored(before == null ? null : before.text(), before == null ? null : before.values()));
+            }
             if (result.get(i) instanceof Row row && row.needsEmbedding()) {
                 StoredVectors.Stored same = held.get(row.id());
                 if (same != null && row.textHash().equals(same.textHash()) && embedder.model().equals(same.model())

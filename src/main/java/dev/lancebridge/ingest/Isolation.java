@@ -100,6 +100,7 @@ final class Isolation {
     }
 
     private static boolean holdsChange(List<Normalized> changes, Bisect.Range<?> range) {
-        return changes.subList(range.from(), range.to()).stream().anyMatch(change -> change instanceof Row || change instanceof Deletion);
+        return changes.subList(range.from(), range.to()).stream().anyMatch(change -> change instanceof Row || change instanceof Deletion
+                || change instanceof dev.lancebridge.normalize.Truncation);
     }
 }

@@ -10,6 +10,7 @@ import dev.lancebridge.normalize.Normalizer;
 import dev.lancebridge.store.LanceStore;
 import dev.lancebridge.store.LanceTable;
 import dev.lancebridge.store.StoredEmbedding;
+import dev.lancebridge.store.Ordering;
 import dev.lancebridge.store.TableLayout;
 import dev.lancebridge.store.Maintenance;
 import dev.lancebridge.store.StoreException;
@@ -129,7 +130,8 @@ public class Pipelines {
             // never mix two models: the table keeps serving what it holds, its events wait in the stream
             HeldTable hold = new HeldTable(name, stored.get(), embedder.model(), embedder.dimension());
             held.put(name, hold);
-            store.open(name, new TableLayout(declaration.columns(), stored.get().dimension(), stored.get().model(), null));
+            store.open(name, new TableLayout(declaration.columns(), stored.get().dimension(), stored.get().model(), null,
+                    ordering(declaration)));
             LOG.warnf("table %s: %s", name, hold.reason());
         } else {
             store.open(name, layout(declaration, embedder));
@@ -235,7 +237,13 @@ public class Pipelines {
     /** The table's schema as its declaration and embedder make it. */
     static TableLayout layout(TableDeclaration declaration, Embedder embedder) {
         LanceDbFunction function = embedder.lancedbFunction().orElse(null);
-        return new TableLayout(declaration.columns(), embedder.dimension(), embedder.model(), function);
+        return new TableLayout(declaration.columns(), embedder.dimension(), embedder.model(), function, ordering(declaration));
+    }
+
+    /** A Debezium table's rows are ordered by their source position, the others' by stream sequence. */
+    static Ordering ordering(TableDeclaration declaration) {
+        return declaration.format() == dev.lancebridge.config.TableFormat.DEBEZIUM
+                ? Ordering.source(declaration.tombstoneRetention()) : Ordering.STREAM;
     }
 
     void stop(@Observes ShutdownEvent event) {

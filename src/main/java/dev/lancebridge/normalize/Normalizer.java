@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lancebridge.config.ColumnDeclaration;
 import dev.lancebridge.config.ColumnType;
 import dev.lancebridge.config.TableDeclaration;
+import dev.lancebridge.config.TableFormat;
 import dev.lancebridge.config.TextTemplate;
 
 import java.io.IOException;
@@ -63,6 +64,27 @@ public final class Normalizer {
     }
 
     public Normalized normalize(RawEvent event) {
+        return table.format() == TableFormat.DEBEZIUM ? debezium(event) : json(event);
+    }
+
+    /** A Debezium change event: its op decides, its row image is what the declaration's pointers read. */
+    private Normalized debezium(RawEvent event) {
+        DebeziumEnvelope.Read read = DebeziumEnvelope.read(JSON, event.payload());
+        if (read instanceof DebeziumEnvelope.Empty) {
+            return new Ignored(event.streamSeq());
+        }
+        if (read instanceof DebeziumEnvelope.Problem problem) {
+            return reject(event, problem.reason(), problem.detail());
+        }
+        DebeziumEnvelope.Change change = (DebeziumEnvelope.Change) read;
+        return switch (change.op()) {
+            case 't' -> new Truncation(event.streamSeq(), change.position());
+            case 'd' -> deletion(event, change.image(), change.position());
+            default -> row(event, new Payload(change.image()), change.position());
+        };
+    }
+
+    private Normalized json(RawEvent event) {
         Payload payload;
         VectorScan.Found scanned = VectorScan.find(event.payload(), dimension);
         try (JsonParser parser = JSON.createParser(scanned == null ? event.payload() : scanned.emptied(event.payload()))) {
@@ -79,8 +101,8 @@ public final class Normalizer {
         }
         String op = event.op() == null ? OP_UPSERT : event.op().trim().toLowerCase();
         return switch (op) {
-            case OP_DELETE -> deletion(event, payload.fields);
-            case OP_UPSERT -> row(event, payload);
+            case OP_DELETE -> deletion(event, payload.fields, event.streamSeq());
+            case OP_UPSERT -> row(event, payload, event.streamSeq());
             default -> reject(event, Rejection.Reason.UNKNOWN_OP,
                     "Bridge-Op must be 'upsert' or 'delete', got '" + event.op() + "'");
         };
@@ -198,22 +220,49 @@ public final class Normalizer {
         }
     }
 
-    private Normalized deletion(RawEvent event, JsonNode payload) {
-        JsonNode id = payload.at(table.id());
-        if (id.isMissingNode()) {
-            return reject(event, Rejection.Reason.MISSING_ID, "a delete needs the payload field '" + label(table.id()) + "'");
+    private Normalized deletion(RawEvent event, JsonNode payload, long position) {
+        JsonPointer missing = missingKey(payload);
+        if (missing != null) {
+            return reject(event, Rejection.Reason.MISSING_ID, "a delete needs the " + where() + " field '" + label(missing) + "'");
         }
-        String parsed = parseId(id);
-        return parsed == null ? invalidId(event, id) : new Deletion(parsed, event.streamSeq());
+        JsonNode invalid = invalidKey(payload);
+        return invalid != null ? invalidId(event, invalid) : new Deletion(id(payload), event.streamSeq(), position);
     }
 
-    private Normalized row(RawEvent event, Payload parsed) {
+    private String where() {
+        return table.format() == TableFormat.DEBEZIUM ? "row image" : "payload";
+    }
+
+    /** The first key field {@code payload} lacks, or null. */
+    private JsonPointer missingKey(JsonNode payload) {
+        return table.id().stream().filter(key -> payload.at(key).isMissingNode()).findFirst().orElse(null);
+    }
+
+    /** The first key value that cannot be (part of) an id, or null. */
+    private JsonNode invalidKey(JsonNode payload) {
+        return table.id().stream().map(payload::at).filter(value -> parseId(value) == null).findFirst().orElse(null);
+    }
+
+    /** A single key's value as is; a composite key's values as a JSON array ({@code [42,"en"]}), unambiguous. */
+    private String id(JsonNode payload) {
+        if (table.id().size() == 1) {
+            return parseId(payload.at(table.id().get(0)));
+        }
+        com.fasterxml.jackson.databind.node.ArrayNode parts = JSON.createArrayNode();
+        table.id().forEach(key -> parts.add(payload.at(key)));
+        return parts.toString();
+    }
+
+    private Normalized row(RawEvent event, Payload parsed, long position) {
         JsonNode payload = parsed.fields;
-        StringBuilder text = new StringBuilder();
+        List<TextTemplate.Part> template = table.text().parts();
+        String[] parts = new String[template.size()];
+        int[] partSources = null;
         boolean anyField = false;
-        for (TextTemplate.Part part : table.text().parts()) {
+        for (int i = 0; i < parts.length; i++) {
+            TextTemplate.Part part = template.get(i);
+            parts[i] = part.isField() ? "" : part.literal();
             if (!part.isField()) {
-                text.append(part.literal());
                 continue;
             }
             JsonNode value = payload.at(part.field());
@@ -225,26 +274,45 @@ public final class Normalizer {
                         "'" + part.label() + "' must be a string, got " + value.getNodeType().name().toLowerCase());
             }
             anyField = true;
-            text.append(value.asText());
+            if (unavailable(value)) {
+                int source = storedSourceOf(part);
+                if (source == NO_SOURCE) {
+                    return reject(event, Rejection.Reason.UNAVAILABLE_VALUE, "'" + part.label() + "' is an unchanged TOASTed value"
+                            + " Debezium left out, and the table does not store it: declare a string column at '"
+                            + part.label() + "' so that the stored value is kept, or set REPLICA IDENTITY FULL on the table");
+                }
+                partSources = partSources == null ? new int[parts.length] : partSources;
+                partSources[i] = source;
+                parts[i] = null;
+            } else {
+                parts[i] = value.asText();
+            }
+        }
+        StringBuilder text = new StringBuilder();
+        for (String part : parts) {
+            text.append(part == null ? "" : part);
         }
         if (!anyField) {
             List<String> fields = table.text().fields().stream().map(TextTemplate.Part::label).toList();
             return reject(event, Rejection.Reason.MISSING_TEXT, fields.size() == 1
-                    ? "payload has no '" + fields.get(0) + "' field (or it is null)"
-                    : "payload has none of the text fields " + fields + " (text template " + table.text().source() + ")");
+                    ? where() + " has no '" + fields.get(0) + "' field (or it is null)"
+                    : where() + " has none of the text fields " + fields + " (text template " + table.text().source() + ")");
         }
-        if (text.toString().isBlank()) {
+        if (partSources == null && text.toString().isBlank()) {
             return reject(event, Rejection.Reason.INVALID_TEXT, table.text().fields().size() == 1
                     ? "'" + table.text().fields().get(0).label() + "' is empty"
                     : "the text (template " + table.text().source() + ") is empty");
         }
         String id;
-        JsonNode idNode = payload.at(table.id());
-        if (!idNode.isMissingNode()) {
-            id = parseId(idNode);
-            if (id == null) {
-                return invalidId(event, idNode);
+        JsonPointer missingKey = missingKey(payload);
+        if (missingKey == null) {
+            JsonNode invalid = invalidKey(payload);
+            if (invalid != null) {
+                return invalidId(event, invalid);
             }
+            id = id(payload);
+        } else if (table.format() == TableFormat.DEBEZIUM || table.id().size() > 1) {
+            return reject(event, Rejection.Reason.MISSING_ID, "the " + where() + " has no key field '" + label(missingKey) + "'");
         } else if (event.msgId() != null && !event.msgId().isEmpty()) {
             id = event.msgId();
         } else {
@@ -263,9 +331,14 @@ public final class Normalizer {
             }
         }
         Object[] values = new Object[table.columns().size()];
+        List<Integer> unavailableColumns = new java.util.ArrayList<>(0);
         for (int i = 0; i < values.length; i++) {
             ColumnDeclaration column = table.columns().get(i);
             JsonNode value = payload.at(column.pointer());
+            if (unavailable(value) || value.isArray() && value.size() == 1 && unavailable(value.get(0))) {
+                unavailableColumns.add(i); // an unchanged TOASTed value (an array's is a one-element array)
+                continue;
+            }
             if (value.isMissingNode() || value.isNull()) {
                 if (!column.nullable()) {
                     return reject(event, Rejection.Reason.MISSING_FIELD, "column '" + column.name() + "' needs the payload field '"
@@ -295,7 +368,32 @@ public final class Normalizer {
                     + " the events: 'vector' must be an array of " + dimension + " numbers");
         }
         String rowText = text.toString();
-        return new Row(id, rowText, Row.hash(rowText), vector, model, event.subject(), event.streamSeq(), eventTime, values);
+        Unavailable left = partSources == null && unavailableColumns.isEmpty() ? null
+                : new Unavailable(unavailableColumns.stream().mapToInt(Integer::intValue).toArray(), parts,
+                        partSources == null ? new int[parts.length] : partSources);
+        return new Row(id, rowText, Row.hash(rowText), vector, model, event.subject(), event.streamSeq(), eventTime, values, position,
+                left);
+    }
+
+    private static final int NO_SOURCE = -2;
+
+    /** Whether {@code value} is Debezium's placeholder for a value it did not read (only a Debezium table's). */
+    private boolean unavailable(JsonNode value) {
+        return table.format() == TableFormat.DEBEZIUM && value.isTextual() && value.asText().equals(DebeziumEnvelope.UNAVAILABLE);
+    }
+
+    /**
+     * Where a template field's stored value is: the declared string column that reads the same
+     * field, else the stored text when the template is that field alone; else {@link #NO_SOURCE}.
+     */
+    private int storedSourceOf(TextTemplate.Part part) {
+        for (int c = 0; c < table.columns().size(); c++) {
+            ColumnDeclaration column = table.columns().get(c);
+            if (column.pointer().equals(part.field()) && column.type() == ColumnType.STRING) {
+                return c;
+            }
+        }
+        return table.text().parts().size() == 1 ? Unavailable.STORED_TEXT : NO_SOURCE;
     }
 
     private static String label(JsonPointer pointer) {

@@ -16,6 +16,14 @@ public record Rejection(Reason reason, String detail, long streamSeq) implements
         INVALID_VECTOR,
         MISSING_VECTOR,
         UNKNOWN_OP,
+        /** A Debezium table's event that is no change event (it has no {@code op}, or its payload is no object). */
+        NOT_A_CHANGE,
+        /** A Debezium change without the row image its op needs ({@code after}, or {@code before} for a delete). */
+        MISSING_IMAGE,
+        /** A Debezium change without a source position to order it by. */
+        MISSING_POSITION,
+        /** A Debezium row left a text field out (an unchanged TOASTed value) that the table does not store. */
+        UNAVAILABLE_VALUE,
         /** Its headers are not valid NATS headers (a non-ASCII value, a malformed line): the client cannot read it. */
         UNREADABLE_MESSAGE,
         /** The embedder failed on this event alone (e.g. a remote endpoint's 4xx for its text) while it embedded the rest. */

@@ -68,7 +68,7 @@ public final class LanceTable implements AutoCloseable {
         Tombstones tombstones = null;
         try {
             Files.createDirectories(storeDir.resolve("_bridge"));
-            tombstones = Tombstones.open(storeDir.resolve("_bridge").resolve(name + ".tombstones.lance"), allocator, session);
+            tombstones = Tombstones.open(storeDir.resolve("_bridge"), name, layout.ordering(), allocator, session);
             Dataset dataset = Files.exists(path)
                     ? Dataset.open(allocator, path.toString(), ReadHandles.options(session))
                     : Dataset.create(allocator, path.toString(), declared, new WriteParams.Builder().build());
@@ -149,7 +149,12 @@ public final class LanceTable implements AutoCloseable {
      * one filtered scan (the id index answers it), so an unchanged text need not be embedded again.
      */
     public Map<String, dev.lancebridge.embed.StoredVectors.Stored> storedVectors(java.util.Collection<String> ids) {
-        return scans.storedVectors(writer.committedVersion(), writer.mayHold(ids));
+        return storedVectors(ids, false);
+    }
+
+    /** As {@link #storedVectors(java.util.Collection)}, with the stored text and declared column values when {@code withValues}. */
+    public Map<String, dev.lancebridge.embed.StoredVectors.Stored> storedVectors(java.util.Collection<String> ids, boolean withValues) {
+        return scans.storedVectors(writer.committedVersion(), writer.mayHold(ids), withValues ? writer.layout().columns() : null);
     }
 
     /** Rows in the latest version, optionally only those matching a SQL predicate. */

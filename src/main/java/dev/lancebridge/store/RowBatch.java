@@ -48,6 +48,7 @@ final class RowBatch {
             VarCharVector subjects = (VarCharVector) batch.getVector(TableSchema.SUBJECT);
             BigIntVector seqs = (BigIntVector) batch.getVector(TableSchema.STREAM_SEQ);
             TimeStampMilliTZVector times = (TimeStampMilliTZVector) batch.getVector(TableSchema.EVENT_TIME);
+            BigIntVector positions = (BigIntVector) batch.getVector(TableSchema.SOURCE_POSITION);
             while (values.getValueCapacity() < n * dimension) {
                 values.reAlloc();
             }
@@ -71,6 +72,9 @@ final class RowBatch {
                 }
                 seqs.set(i, row.streamSeq());
                 times.set(i, row.eventTimeMillis());
+                if (positions != null) {
+                    positions.set(i, row.position());
+                }
             }
             values.setValueCount(n * dimension);
             List<ColumnDeclaration> declared = layout.columns();

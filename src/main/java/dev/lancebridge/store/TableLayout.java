@@ -12,8 +12,15 @@ import java.util.List;
  * @param model    the model name stored with every vector, e.g. {@code all-MiniLM-L6-v2}
  * @param function the LanceDB embedding function that computes such vectors, or null when the
  *                 vectors come with the events and no function can
+ * @param ordering what orders a row's versions (a table ordered by source stores {@code source_position})
  */
-public record TableLayout(List<ColumnDeclaration> columns, int dimension, String model, LanceDbFunction function) {
+public record TableLayout(List<ColumnDeclaration> columns, int dimension, String model, LanceDbFunction function,
+                          Ordering ordering) {
+
+    /** A table ordered by stream sequence. */
+    public TableLayout(List<ColumnDeclaration> columns, int dimension, String model, LanceDbFunction function) {
+        this(columns, dimension, model, function, Ordering.STREAM);
+    }
 
     /** A table without declared columns whose vectors a sentence-transformers {@code model} makes. */
     public static TableLayout plain(int dimension, String model) {

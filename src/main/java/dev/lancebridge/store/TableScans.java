@@ -39,8 +39,10 @@ final class TableScans {
     /**
      * The stored vector, its model and text hash, of those {@code ids} the latest version holds:
      * one filtered scan (the id index answers it), so an unchanged text need not be embedded again.
+     * With {@code columns} (else null) also the text and those declared columns' values.
      */
-    Map<String, dev.lancebridge.embed.StoredVectors.Stored> storedVectors(long committedVersion, java.util.Collection<String> ids) {
+    Map<String, dev.lancebridge.embed.StoredVectors.Stored> storedVectors(long committedVersion, java.util.Collection<String> ids,
+                                                                          List<dev.lancebridge.config.ColumnDeclaration> columns) {
         if (ids.isEmpty()) {
             return Map.of();
         }
@@ -50,10 +52,13 @@ final class TableScans {
                 return Map.of();
             }
             String filter = TableSchema.ID + " IN (" + ids.stream().map(Upserts::literal).collect(Collectors.joining(",")) + ")";
-            ScanOptions options = new ScanOptions.Builder()
-                    .columns(List.of(TableSchema.ID, TableSchema.TEXT_HASH, TableSchema.EMBEDDING_MODEL, TableSchema.VECTOR))
-                    .filter(filter)
-                    .build();
+            List<String> projection = new ArrayList<>(List.of(TableSchema.ID, TableSchema.TEXT_HASH, TableSchema.EMBEDDING_MODEL,
+                    TableSchema.VECTOR));
+            if (columns != null) {
+                projection.add(TableSchema.TEXT);
+                columns.forEach(column -> projection.add(column.name()));
+            }
+            ScanOptions options = new ScanOptions.Builder().columns(projection).filter(filter).build();
             Map<String, dev.lancebridge.embed.StoredVectors.Stored> found = new HashMap<>(ids.size() * 2);
             try (LanceScanner scanner = shared.dataset.newScan(options); ArrowReader reader = scanner.scanBatches()) {
                 while (reader.loadNextBatch()) {
@@ -66,15 +71,22 @@ final class TableScans {
                     org.apache.arrow.vector.Float4Vector values = (org.apache.arrow.vector.Float4Vector) vectors.getDataVector();
                     int size = vectors.getListSize();
                     for (int i = 0; i < root.getRowCount(); i++) {
-                        if (hashes.isNull(i) || models.isNull(i) || vectors.isNull(i)) {
+                        boolean reusable = !hashes.isNull(i) && !models.isNull(i) && !vectors.isNull(i);
+                        if (!reusable && columns == null) {
                             continue; // written before rows kept their text hash: embed again
                         }
-                        float[] vector = new float[size];
-                        for (int j = 0; j < size; j++) {
-                            vector[j] = values.get(i * size + j);
+                        float[] vector = null;
+                        if (reusable) {
+                            vector = new float[size];
+                            for (int j = 0; j < size; j++) {
+                                vector[j] = values.get(i * size + j);
+                            }
                         }
                         found.put(new String(idColumn.get(i), StandardCharsets.UTF_8), new dev.lancebridge.embed.StoredVectors.Stored(
-                                new String(hashes.get(i), StandardCharsets.UTF_8), new String(models.get(i), StandardCharsets.UTF_8), vector));
+                                reusable ? new String(hashes.get(i), StandardCharsets.UTF_8) : null,
+                                reusable ? new String(models.get(i), StandardCharsets.UTF_8) : null, vector,
+                                columns == null ? null : (String) storedValue(root.getVector(TableSchema.TEXT), i),
+                                columns == null ? null : storedValues(root, columns, i)));
                     }
                 }
             }
@@ -84,6 +96,31 @@ final class TableScans {
         } finally {
             shared.release();
         }
+    }
+
+    private static Object[] storedValues(VectorSchemaRoot root, List<dev.lancebridge.config.ColumnDeclaration> columns, int row) {
+        Object[] values = new Object[columns.size()];
+        for (int c = 0; c < values.length; c++) {
+            values[c] = storedValue(root.getVector(columns.get(c).name()), row);
+        }
+        return values;
+    }
+
+    /** A stored value as the normalizer types it (String, Integer, Long, Double, Boolean, epoch ms, List of String). */
+    private static Object storedValue(org.apache.arrow.vector.FieldVector column, int row) {
+        if (column.isNull(row)) {
+            return null;
+        }
+        if (column instanceof VarCharVector text) {
+            return new String(text.get(row), StandardCharsets.UTF_8);
+        }
+        if (column instanceof org.apache.arrow.vector.TimeStampVector time) {
+            return time.get(row);
+        }
+        if (column instanceof org.apache.arrow.vector.complex.ListVector list) {
+            return list.getObject(row).stream().map(String::valueOf).toList();
+        }
+        return column.getObject(row);
     }
 
     /**

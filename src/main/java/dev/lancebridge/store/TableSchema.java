@@ -29,6 +29,8 @@ public final class TableSchema {
     public static final String SUBJECT = "subject";
     public static final String STREAM_SEQ = "stream_seq";
     public static final String EVENT_TIME = "event_time";
+    /** A Debezium table's source position of each row's change (see {@link Ordering}). */
+    public static final String SOURCE_POSITION = "source_position";
     /** The schema metadata key of the model the table's vectors are from, as the bridge names it. */
     public static final String BRIDGE_MODEL = "lance_bridge.embedding_model";
     /** The schema metadata key LanceDB's SDKs read their embedding functions from. */
@@ -36,7 +38,7 @@ public final class TableSchema {
 
     /** Columns every table has; a declared column may not take one of these names. */
     public static final List<String> BUILT_IN_COLUMNS =
-            List.of(ID, TEXT, VECTOR, EMBEDDING_MODEL, EMBEDDING_DIM, TEXT_HASH, SUBJECT, STREAM_SEQ, EVENT_TIME);
+            List.of(ID, TEXT, VECTOR, EMBEDDING_MODEL, EMBEDDING_DIM, TEXT_HASH, SUBJECT, STREAM_SEQ, EVENT_TIME, SOURCE_POSITION);
 
     private TableSchema() {
     }
@@ -53,6 +55,10 @@ public final class TableSchema {
                 new Field(SUBJECT, FieldType.nullable(ArrowType.Utf8.INSTANCE), null),
                 new Field(STREAM_SEQ, FieldType.notNullable(new ArrowType.Int(64, true)), null),
                 new Field(EVENT_TIME, FieldType.nullable(new ArrowType.Timestamp(TimeUnit.MILLISECOND, "UTC")), null)));
+        if (layout.ordering().bySource()) {
+            // nullable: a table that was ordered by stream before holds rows without one
+            fields.add(new Field(SOURCE_POSITION, FieldType.nullable(new ArrowType.Int(64, true)), null));
+        }
         layout.columns().forEach(column -> fields.add(field(column)));
         Map<String, String> metadata = new java.util.HashMap<>();
         metadata.put(BRIDGE_MODEL, layout.model());

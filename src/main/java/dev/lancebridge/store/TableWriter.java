@@ -3,6 +3,7 @@ package dev.lancebridge.store;
 import dev.lancebridge.normalize.Deletion;
 import dev.lancebridge.normalize.Normalized;
 import dev.lancebridge.normalize.Row;
+import dev.lancebridge.normalize.Truncation;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.lance.Dataset;
@@ -121,7 +122,17 @@ final class TableWriter {
         Map<String, Normalized> newest = latestPerId(changes);
         List<Row> rows = new ArrayList<>();
         List<Deletion> deletions = new ArrayList<>();
-        long skipped = changes.size() - newest.size();
+        List<Truncation> truncations = changes.stream().filter(Truncation.class::isInstance).map(Truncation.class::cast).toList();
+        long truncatedThrough = truncations.stream().mapToLong(Truncation::position).max().orElse(Long.MIN_VALUE);
+        long skipped = changes.size() - newest.size() - truncations.size();
+        try {
+            if (truncatedThrough != Long.MIN_VALUE) {
+                // before the batch's rows are weighed: those it covers are buried with the rest
+                truncate(truncatedThrough);
+            }
+        } catch (RuntimeException e) {
+            throw new StoreException("truncating table '" + name + "' failed: " + e.getMessage(), e);
+        }
         for (Normalized change : newest.values()) {
             if (change instanceof Row row) {
                 if (tombstones.buries(row)) {
@@ -138,7 +149,7 @@ final class TableWriter {
                 tombstones.record(deletions);
                 latest.delete(Upserts.anyOf(deletions.stream()
                         .map(d -> "(" + TableSchema.ID + " = " + Upserts.literal(d.id()) + " AND "
-                                + TableSchema.STREAM_SEQ + " < " + d.streamSeq() + ")")
+                                + layout.ordering().olderThan("", d.position()) + ")")
                         .toList()));
             }
             long inserted = 0;
@@ -154,13 +165,15 @@ final class TableWriter {
                 inserted = fresh.size();
             }
             if (!known.isEmpty()) {
-                MergeInsertStats stats = replace(Upserts.mergeInsert(latest, allocator, RowBatch.of(known, schema, layout, allocator)));
+                MergeInsertStats stats = replace(Upserts.mergeInsert(latest, allocator, RowBatch.of(known, schema, layout, allocator),
+                        layout.ordering()));
                 inserted += stats.numInsertedRows();
                 updated = stats.numUpdatedRows();
                 skipped += known.size() - stats.numInsertedRows() - updated;
             }
             committedVersion = latest.version();
-            CommitStats committed = new CommitStats(inserted, updated, deletions.size(), skipped, committedVersion);
+            long deleted = deletions.size() + truncations.size();
+            CommitStats committed = new CommitStats(inserted, updated, deleted, skipped, committedVersion);
             compactIfDue();
             return committed;
         } catch (StoreException e) {
@@ -210,18 +223,38 @@ final class TableWriter {
         return result.stats();
     }
 
-    /** Keeps, per id, the change with the highest stream sequence (a batch must not hold an id twice). */
+    /**
+     * A truncate: its tombstone first, then one commit that deletes every row at or before
+     * {@code position}. A re-sent older change is buried by the tombstone, so nothing comes back.
+     */
+    private void truncate(long position) {
+        tombstones.recordTruncation(position);
+        latest.delete(layout.ordering().olderThan("", position + 1));
+    }
+
+    /**
+     * Keeps, per id, the newest change (the highest position, then the highest stream sequence):
+     * a batch must not hold an id twice.
+     */
     static Map<String, Normalized> latestPerId(List<? extends Normalized> changes) {
         Map<String, Normalized> newest = new HashMap<>(changes.size() * 2);
         for (Normalized change : changes) {
-            String id = change instanceof Row row ? row.id()
-                    : change instanceof Deletion deletion ? deletion.id()
-                    : null;
-            if (id != null) {
-                newest.merge(id, change, (a, b) -> b.streamSeq() > a.streamSeq() ? b : a);
+            if (change instanceof Row row) {
+                newest.merge(row.id(), change, TableWriter::newer);
+            } else if (change instanceof Deletion deletion) {
+                newest.merge(deletion.id(), change, TableWriter::newer);
             }
         }
         return newest;
+    }
+
+    private static Normalized newer(Normalized a, Normalized b) {
+        long positionA = a instanceof Row row ? row.position() : ((Deletion) a).position();
+        long positionB = b instanceof Row row ? row.position() : ((Deletion) b).position();
+        if (positionA != positionB) {
+            return positionB > positionA ? b : a;
+        }
+        return b.streamSeq() > a.streamSeq() ? b : a;
     }
 
     /** See {@link LanceTable#ackedThrough}. */

@@ -14,7 +14,8 @@ import java.util.List;
 
 /**
  * The one guarded upsert every bridge dataset uses: rows match on {@code id}, a match is replaced
- * only by a newer stream sequence, so a redelivered or replayed older event changes nothing.
+ * only by a newer version ({@link Ordering}), so a redelivered, replayed or re-sent older event
+ * changes nothing.
  */
 final class Upserts {
 
@@ -26,9 +27,9 @@ final class Upserts {
      * {@code batch}. Returns the result whose {@code dataset()} is the new version; the caller
      * closes the old handle.
      */
-    static MergeInsertResult mergeInsert(Dataset dataset, BufferAllocator allocator, VectorSchemaRoot batch) {
+    static MergeInsertResult mergeInsert(Dataset dataset, BufferAllocator allocator, VectorSchemaRoot batch, Ordering ordering) {
         MergeInsertParams params = new MergeInsertParams(java.util.List.of(TableSchema.ID))
-                .withMatchedUpdateIf("source." + TableSchema.STREAM_SEQ + " > target." + TableSchema.STREAM_SEQ)
+                .withMatchedUpdateIf(ordering.incomingIsNewer())
                 .withNotMatched(MergeInsertParams.WhenNotMatched.InsertAll);
         try (SingleBatchReader reader = new SingleBatchReader(allocator, batch);
              ArrowArrayStream stream = ArrowArrayStream.allocateNew(allocator)) {

@@ -19,28 +19,37 @@ public final class Declared {
     private Declared() {
     }
 
-    public record Table(String stream, List<String> subjects, String id, String text, Optional<String> eventTime,
+    public record Table(String stream, List<String> subjects, String format, String id, String text, Optional<String> eventTime,
                         String embedder, Map<String, BridgeConfig.Column> columns) implements BridgeConfig.Table {
 
-        /** A table with the defaults: id at {@code /id}, text {@code {text}}, embedder minilm, no columns. */
+        /** A table with the defaults: json, id at {@code /id}, text {@code {text}}, embedder minilm, no columns. */
         public static Table of(String stream, String... subjects) {
-            return new Table(stream, List.of(subjects), "/id", "{text}", Optional.empty(), "minilm", Map.of());
+            return new Table(stream, List.of(subjects), "json", "/id", "{text}", Optional.empty(), "minilm", Map.of());
+        }
+
+        public Table withFormat(String declared) {
+            return new Table(stream, subjects, declared, id, text, eventTime, embedder, columns);
+        }
+
+        @Override
+        public Duration tombstoneRetention() {
+            return Duration.ofHours(24);
         }
 
         public Table withText(String template) {
-            return new Table(stream, subjects, id, template, eventTime, embedder, columns);
+            return new Table(stream, subjects, format, id, template, eventTime, embedder, columns);
         }
 
         public Table withId(String pointer) {
-            return new Table(stream, subjects, pointer, text, eventTime, embedder, columns);
+            return new Table(stream, subjects, format, pointer, text, eventTime, embedder, columns);
         }
 
         public Table withEventTime(String pointer) {
-            return new Table(stream, subjects, id, text, Optional.of(pointer), embedder, columns);
+            return new Table(stream, subjects, format, id, text, Optional.of(pointer), embedder, columns);
         }
 
         public Table withColumns(Map<String, BridgeConfig.Column> declared) {
-            return new Table(stream, subjects, id, text, eventTime, embedder, declared);
+            return new Table(stream, subjects, format, id, text, eventTime, embedder, declared);
         }
     }
 

@@ -67,15 +67,31 @@ final class RowEvents {
     /** Ids of the rows, as the table stores them (for a delete, say). */
     static ObjectNode deletion(String id, TableDeclaration table) {
         ObjectNode payload = NODES.objectNode();
-        put(payload, table.id(), NODES.textNode(id));
+        put(payload, writableId(table), NODES.textNode(id));
         return payload;
+    }
+
+    /**
+     * Where an event names its row: the table's single id field. A Debezium table mirrors a
+     * database (write to the database), and a composite key's id cannot be split back into fields.
+     */
+    private static JsonPointer writableId(TableDeclaration table) {
+        if (table.format() != dev.lancebridge.config.TableFormat.JSON) {
+            throw new InvalidSearchException("table '" + table.name() + "' mirrors a database table through Debezium;"
+                    + " write to the database instead");
+        }
+        if (table.id().size() != 1) {
+            throw new InvalidSearchException("table '" + table.name() + "' has a composite key " + table.id()
+                    + "; publish the events themselves");
+        }
+        return table.id().get(0);
     }
 
     /** Where a column goes in the event, or null for a column the bridge computes. */
     private static JsonPointer fieldOf(String column, TableDeclaration table) {
         switch (column) {
             case TableSchema.ID:
-                return table.id();
+                return writableId(table);
             case TableSchema.VECTOR:
                 return JsonPointer.compile("/" + TableSchema.VECTOR);
             case TableSchema.TEXT:
