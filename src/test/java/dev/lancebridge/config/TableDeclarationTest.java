@@ -58,6 +58,10 @@ class TableDeclarationTest {
             "text a } b {x}         | bridge.tables.orders.text=a } b {x}: '}' at position 2 closes no placeholder",
             "text {}                | bridge.tables.orders.text={}: empty placeholder",
             "id /                   | bridge.tables.orders.id=/: a field path must name a field",
+            "id /a,,/b              | bridge.tables.orders.id=/a,,/b: a field path must name a field",
+            "id a,/a                | bridge.tables.orders.id=a,/a: a key field is named twice",
+            "format xml             | bridge.tables.orders.format=xml: unknown format 'xml'; one of json, debezium",
+            "column source_position | bridge.tables.orders.columns.source_position: 'source_position' is a column every table has",
     })
     void invalidDeclarationsNameTheirKey(String change, String message) {
         String[] parts = change.split(" ", 2);
@@ -66,10 +70,19 @@ class TableDeclarationTest {
             case "column" -> ORDERS.withColumns(Map.of(parts[1], Declared.Column.of("string")));
             case "text" -> ORDERS.withText(parts[1]);
             case "id" -> ORDERS.withId(parts[1]);
+            case "format" -> ORDERS.withFormat(parts[1]);
             default -> throw new IllegalArgumentException(change);
         };
         IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> TableDeclaration.of("orders", table, BUILT_IN_COLUMNS));
         assertTrue(error.getMessage().startsWith(message), error.getMessage());
+    }
+
+    @Test
+    void aCompositeKeyIsReadFromEachOfItsFields() {
+        TableDeclaration table = TableDeclaration.of("notes", ORDERS.withFormat("Debezium").withId("tenant, /note/n"), BUILT_IN_COLUMNS);
+        assertEquals(TableFormat.DEBEZIUM, table.format());
+        assertEquals(List.of("/tenant", "/note/n"), table.id().stream().map(Object::toString).toList());
+        assertTrue(table.topLevelFields().containsAll(List.of("tenant", "note")));
     }
 
     @Test
