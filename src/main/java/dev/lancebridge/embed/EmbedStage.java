@@ -36,7 +36,12 @@ public final class EmbedStage {
         for (Normalized change : changes) {
             if (change instanceof Row row && (row.needsEmbedding() || row.unavailable() != null)) {
                 ids.add(row.id());
-                incomplete |= row.unavailable() != null;
+                if (row.unavailable() != null) {
+                    incomplete = true;
+                    if (row.unavailable().previousId() != null) {
+                        ids.add(row.unavailable().previousId());
+                    }
+                }
             }
         }
         if (ids.isEmpty()) {
@@ -48,21 +53,29 @@ public final class EmbedStage {
         List<Integer> positions = new ArrayList<>();
         int reused = 0;
         for (int i = 0; i < result.size(); i++) {
-            if (result.get(i) instanceof Row incompleteRow && incompleteRow.unavailable() != null) {
-                // the values the source left out are the stored row's: fill them in before the text is compared
-                StoredVectors.Stored before = held.get(incompleteRow.id());
-                result.set(i, incompleteRow.restored(before == null ? null : before.text(), before == null ? null : before.values()));
+            if (!(result.get(i) instanceof Row row) || !row.needsEmbedding() && row.unavailable() == null) {
+                continue;
             }
-            if (result.get(i) instanceof Row row && row.needsEmbedding()) {
-                StoredVectors.Stored same = held.get(row.id());
-                if (same != null && row.textHash().equals(same.textHash()) && embedder.model().equals(same.model())
-                        && same.vector() != null) {
-                    result.set(i, row.withVector(same.vector(), same.model()));
-                    reused++;
-                } else {
-                    texts.add(row.text());
-                    positions.add(i);
+            StoredVectors.Stored same = held.get(row.id());
+            if (row.unavailable() != null) {
+                // the values the source left out are the stored row's (under its old key, if the key just changed):
+                // filled in before the text is compared
+                if (same == null && row.unavailable().previousId() != null) {
+                    same = held.get(row.unavailable().previousId());
                 }
+                row = row.restored(same == null ? null : same.text(), same == null ? null : same.values());
+                result.set(i, row);
+            }
+            if (!row.needsEmbedding()) {
+                continue;
+            }
+            if (same != null && row.textHash().equals(same.textHash()) && embedder.model().equals(same.model())
+                    && same.vector() != null) {
+                result.set(i, row.withVector(same.vector(), same.model()));
+                reused++;
+            } else {
+                texts.add(row.text());
+                positions.add(i);
             }
         }
         if (!texts.isEmpty()) {

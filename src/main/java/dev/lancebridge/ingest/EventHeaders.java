@@ -12,6 +12,12 @@ public final class EventHeaders {
     /** JetStream drops a message whose id it stored within the stream's duplicate window. */
     public static final String MSG_ID = "Nats-Msg-Id";
 
+    /** Debezium's header on the delete half of a primary-key change: the row's new key. */
+    public static final String DEBEZIUM_NEW_KEY = "__debezium.newkey";
+
+    /** Debezium's header on the create half of a primary-key change: the row's old key. */
+    public static final String DEBEZIUM_OLD_KEY = "__debezium.oldkey";
+
     private EventHeaders() {
     }
 }

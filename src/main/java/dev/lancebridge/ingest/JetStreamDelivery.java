@@ -14,12 +14,17 @@ record JetStreamDelivery(Message message) implements Delivery {
         NatsJetStreamMetaData meta = message.metaData();
         String msgId = null;
         String op = null;
+        String movedKey = null;
         if (message.hasHeaders()) {
             msgId = message.getHeaders().getFirst("Nats-Msg-Id");
             op = message.getHeaders().getFirst(EventHeaders.OP);
+            movedKey = message.getHeaders().getFirst(EventHeaders.DEBEZIUM_NEW_KEY);
+            if (movedKey == null) {
+                movedKey = message.getHeaders().getFirst(EventHeaders.DEBEZIUM_OLD_KEY);
+            }
         }
         return new RawEvent(meta.getStream(), meta.streamSequence(), message.getSubject(),
-                meta.timestamp().toInstant().toEpochMilli(), msgId, op, message.getData());
+                meta.timestamp().toInstant().toEpochMilli(), msgId, op, message.getData(), movedKey);
     }
 
     @Override

@@ -84,6 +84,20 @@ public final class Normalizer {
         };
     }
 
+    /** The row id a Debezium key header names (with or without its schema part), or null when it names none. */
+    private String idOfKey(String key) {
+        if (key == null) {
+            return null;
+        }
+        try {
+            JsonNode fields = JSON.readTree(key);
+            fields = fields.has("payload") && fields.get("payload").isObject() ? fields.get("payload") : fields;
+            return missingKey(fields) == null && invalidKey(fields) == null ? id(fields) : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     private Normalized json(RawEvent event) {
         Payload payload;
         VectorScan.Found scanned = VectorScan.find(event.payload(), dimension);
@@ -226,7 +240,8 @@ public final class Normalizer {
             return reject(event, Rejection.Reason.MISSING_ID, "a delete needs the " + where() + " field '" + label(missing) + "'");
         }
         JsonNode invalid = invalidKey(payload);
-        return invalid != null ? invalidId(event, invalid) : new Deletion(id(payload), event.streamSeq(), position);
+        return invalid != null ? invalidId(event, invalid)
+                : new Deletion(id(payload), event.streamSeq(), position, table.format() == TableFormat.DEBEZIUM && event.movedKey() != null);
     }
 
     private String where() {
@@ -370,7 +385,7 @@ public final class Normalizer {
         String rowText = text.toString();
         Unavailable left = partSources == null && unavailableColumns.isEmpty() ? null
                 : new Unavailable(unavailableColumns.stream().mapToInt(Integer::intValue).toArray(), parts,
-                        partSources == null ? new int[parts.length] : partSources);
+                        partSources == null ? new int[parts.length] : partSources, idOfKey(event.movedKey()));
         return new Row(id, rowText, Row.hash(rowText), vector, model, event.subject(), event.streamSeq(), eventTime, values, position,
                 left);
     }

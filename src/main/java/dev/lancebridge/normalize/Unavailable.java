@@ -10,8 +10,9 @@ package dev.lancebridge.normalize;
  *                    an absent field, null for a field that was left out
  * @param partSources for each part left out, the declared column (by index) that stores its
  *                    value, or {@link #STORED_TEXT} when the template is that field alone
+ * @param previousId  the row's id before a primary-key change (whose stored row holds the values), or null
  */
-public record Unavailable(int[] columns, String[] parts, int[] partSources) {
+public record Unavailable(int[] columns, String[] parts, int[] partSources, String previousId) {
 
     /** The part's value is the stored text itself. */
     public static final int STORED_TEXT = -1;

@@ -1,5 +1,6 @@
 package dev.lancebridge.store;
 
+import dev.lancebridge.normalize.Deletion;
 import dev.lancebridge.normalize.Normalized;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
@@ -41,6 +42,7 @@ public final class LanceTable implements AutoCloseable {
     private final TableMaintenance maintenance;
     private final TableVersions versions;
     private final TableScans scans;
+    private final MovedRows moved = new MovedRows();
 
     private LanceTable(String name, Path path, BufferAllocator allocator, Session session, TableLayout layout,
                        Tombstones tombstones, IndexPolicy indexPolicy, Dataset latest) {
@@ -136,6 +138,12 @@ public final class LanceTable implements AutoCloseable {
      * nothing the second time. Rejections in {@code changes} are ignored.
      */
     public CommitStats commit(List<? extends Normalized> changes) {
+        List<String> moving = changes.stream().filter(change -> change instanceof Deletion deletion && deletion.moved())
+                .map(change -> ((Deletion) change).id()).toList();
+        if (!moving.isEmpty()) {
+            // before they are deleted: the create of their new key may leave values out (see MovedRows)
+            moved.keep(storedVectors(moving, true));
+        }
         return writer.commit(changes);
     }
 
@@ -154,7 +162,9 @@ public final class LanceTable implements AutoCloseable {
 
     /** As {@link #storedVectors(java.util.Collection)}, with the stored text and declared column values when {@code withValues}. */
     public Map<String, dev.lancebridge.embed.StoredVectors.Stored> storedVectors(java.util.Collection<String> ids, boolean withValues) {
-        return scans.storedVectors(writer.committedVersion(), writer.mayHold(ids), withValues ? writer.layout().columns() : null);
+        Map<String, dev.lancebridge.embed.StoredVectors.Stored> found =
+                scans.storedVectors(writer.committedVersion(), writer.mayHold(ids), withValues ? writer.layout().columns() : null);
+        return withValues ? moved.addTo(found, ids) : found;
     }
 
     /** Rows in the latest version, optionally only those matching a SQL predicate. */

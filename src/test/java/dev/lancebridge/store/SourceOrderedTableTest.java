@@ -153,8 +153,23 @@ class SourceOrderedTableTest {
     }
 
     @Test
-    void aRowTheSourceLeftPartlyOutKeepsTheStoredValuesAndVector() {
-        Embedder counting = new Embedder() {
+    void aRowWhoseKeyChangedKeepsTheValuesItsOldKeyStored() {
+        EmbedStage stage = new EmbedStage(countingEmbedder(), table::storedVectors);
+        table.commit(stage.embed(List.of(new Row("2", "a long body", Row.hash("a long body"), null, null, "s", 1, 0L,
+                new Object[] {"a long body"}, 100, null))).changes());
+        table.commit(List.of(new Deletion("2", 2, 200, true)));
+        assertEquals(0, table.countRows(null));
+        Row created = new Row("3", "", Row.hash(""), null, null, "s", 3, 0L, new Object[] {null}, 200,
+                new Unavailable(new int[] {0}, new String[] {null}, new int[] {0}, "2"));
+        EmbedStage.Embedded embedded = stage.embed(List.of(created));
+        assertEquals(1, embedded.reused(), "the old key's vector, for the same text");
+        table.commit(embedded.changes());
+        assertEquals("a long body", text("3"));
+        assertEquals(1, table.countRows("body = 'a long body'"));
+    }
+
+    private static Embedder countingEmbedder() {
+        return new Embedder() {
             int calls;
 
             @Override
@@ -178,13 +193,17 @@ class SourceOrderedTableTest {
                 return java.util.Optional.empty();
             }
         };
-        EmbedStage stage = new EmbedStage(counting, table::storedVectors);
+    }
+
+    @Test
+    void aRowTheSourceLeftPartlyOutKeepsTheStoredValuesAndVector() {
+        EmbedStage stage = new EmbedStage(countingEmbedder(), table::storedVectors);
         List<Normalized> first = stage.embed(List.of(new Row("1", "a long body", Row.hash("a long body"), null, null, "s", 1, 0L,
                 new Object[] {"a long body"}, 100, null))).changes();
         table.commit(first);
         // the body column and the text ({body}) were left out: both are the stored ones, and the vector is reused
         Row partial = new Row("1", "", Row.hash(""), null, null, "s", 2, 0L, new Object[] {null}, 200,
-                new Unavailable(new int[] {0}, new String[] {null}, new int[] {0}));
+                new Unavailable(new int[] {0}, new String[] {null}, new int[] {0}, null));
         EmbedStage.Embedded second = stage.embed(List.of(partial));
         assertEquals(1, second.reused());
         assertEquals(0, second.computed());

@@ -275,7 +275,8 @@ public final class BridgeProcess implements AutoCloseable {
         return profile != null && !profile.isBlank();
     }
 
-    private static int freePort() throws IOException {
+    /** A port free on loopback now. */
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
