@@ -148,7 +148,7 @@ final class IngestFigures {
         return Scrape.value(bridge.text("/q/metrics"), "bridge_embed_duration_seconds_sum{table=\"events\"}");
     }
 
-    private static double rawEmbedRate(InProcessModel model, List<String> texts) {
+    static double rawEmbedRate(InProcessModel model, List<String> texts) {
         try (InProcessEmbedder embedder = new InProcessEmbedder(model, Runtime.getRuntime().availableProcessors())) {
             return Corpus.time(embedder::embed, texts.subList(0, Math.min(500, texts.size())), texts).textsPerSecond();
         }

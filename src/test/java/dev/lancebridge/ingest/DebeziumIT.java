@@ -98,41 +98,14 @@ class DebeziumIT {
     }
 
     private static DebeziumServer startDebezium() throws Exception {
-        Map<String, String> properties = new TreeMap<>(Map.ofEntries(
-                Map.entry("debezium.sink.type", "nats-jetstream"),
-                Map.entry("debezium.sink.nats-jetstream.url", nats.getURI()),
-                Map.entry("debezium.sink.nats-jetstream.create-stream", "true"),
-                Map.entry("debezium.sink.nats-jetstream.stream-name", "DebeziumStream"),
-                Map.entry("debezium.sink.nats-jetstream.subjects", "pg.>"),
-                Map.entry("debezium.sink.nats-jetstream.storage", "file"),
-                Map.entry("debezium.source.connector.class", "io.debezium.connector.postgresql.PostgresConnector"),
-                Map.entry("debezium.source.plugin.name", "pgoutput"),
-                Map.entry("debezium.source.database.hostname", "127.0.0.1"),
-                Map.entry("debezium.source.database.port", Integer.toString(postgres.port())),
-                Map.entry("debezium.source.database.user", "postgres"),
-                Map.entry("debezium.source.database.password", "postgres"),
-                Map.entry("debezium.source.database.dbname", "postgres"),
-                Map.entry("debezium.source.topic.prefix", "pg"),
-                Map.entry("debezium.source.table.include.list", "public.docs"),
-                // truncates are skipped unless asked for
-                Map.entry("debezium.source.skipped.operations", "none"),
-                Map.entry("debezium.source.offset.storage.file.filename", dir.resolve("debezium-offsets.dat").toString()),
-                // offsets flushed every ten minutes: a SIGKILL makes Debezium send again what it sent since
-                Map.entry("debezium.source.offset.flush.interval.ms", "600000"),
-                Map.entry("quarkus.http.port", Integer.toString(BridgeProcess.freePort())),
-                Map.entry("quarkus.log.console.json", "false")));
-        return DebeziumServer.start(dir.resolve("debezium"), properties, Path.of("target", "debezium-it-debezium.log"));
+        // offsets flushed every ten minutes: a SIGKILL makes Debezium send again what it sent since
+        return DebeziumServer.start(dir.resolve("debezium"), DebeziumServer.postgresToNats(nats.getURI(), postgres.port(),
+                dir.resolve("debezium-offsets.dat"), Duration.ofMinutes(10)), Path.of("target", "debezium-it-debezium.log"));
     }
 
     private static BridgeProcess startBridge() throws Exception {
-        return BridgeProcess.start(nats.getURI(), dir.resolve("store"), Path.of("target", "debezium-it-bridge.log"), Map.ofEntries(
-                Map.entry("BRIDGE_TABLES_DOCS_STREAM", "DebeziumStream"),
-                Map.entry("BRIDGE_TABLES_DOCS_SUBJECTS", "pg.public.docs"),
-                Map.entry("BRIDGE_TABLES_DOCS_FORMAT", "debezium"),
-                Map.entry("BRIDGE_TABLES_DOCS_TEXT", "{title}: {body}"),
-                Map.entry("BRIDGE_TABLES_DOCS_COLUMNS_TITLE_TYPE", "string"),
-                Map.entry("BRIDGE_TABLES_DOCS_COLUMNS_BODY_TYPE", "string"),
-                Map.entry("BRIDGE_TABLES_DOCS_COLUMNS_LANG_TYPE", "string")));
+        return BridgeProcess.start(nats.getURI(), dir.resolve("store"), Path.of("target", "debezium-it-bridge.log"),
+                DebeziumServer.DOCS_TABLE);
     }
 
     @Test

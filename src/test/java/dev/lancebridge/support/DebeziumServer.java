@@ -24,6 +24,19 @@ public final class DebeziumServer implements AutoCloseable {
     public static final String VERSION = "3.6.1.Final";
     private static final Path EXTRACTED = Path.of("target", "debezium-server-" + VERSION);
 
+    /**
+     * The bridge's declaration of the Postgres table {@code docs (id int PRIMARY KEY, title text,
+     * body text, lang text)} that {@link #postgresToNats} streams (environment variables).
+     */
+    public static final Map<String, String> DOCS_TABLE = Map.of(
+            "BRIDGE_TABLES_DOCS_STREAM", "DebeziumStream",
+            "BRIDGE_TABLES_DOCS_SUBJECTS", "pg.public.docs",
+            "BRIDGE_TABLES_DOCS_FORMAT", "debezium",
+            "BRIDGE_TABLES_DOCS_TEXT", "{title}: {body}",
+            "BRIDGE_TABLES_DOCS_COLUMNS_TITLE_TYPE", "string",
+            "BRIDGE_TABLES_DOCS_COLUMNS_BODY_TYPE", "string",
+            "BRIDGE_TABLES_DOCS_COLUMNS_LANG_TYPE", "string");
+
     private final Process process;
 
     private DebeziumServer(Process process) {
@@ -48,6 +61,38 @@ public final class DebeziumServer implements AutoCloseable {
                         + ":tar.gz, and a JDK 21+ under /usr/lib/jvm");
         assertTrue(fetched, dist() + " is missing: run .ci/run's dependency:get");
         assertTrue(java21() != null, "no JDK 21 or newer under /usr/lib/jvm (Debezium Server needs one)");
+    }
+
+    /**
+     * The properties that stream Postgres's {@code public.docs} to the JetStream stream
+     * {@code DebeziumStream} (subjects {@code pg.>}, created by the sink), as the README shows them.
+     *
+     * @param offsetFlush how often Debezium records what it sent: after a SIGKILL it sends again what came since
+     */
+    public static Map<String, String> postgresToNats(String natsUrl, int postgresPort, Path offsets, java.time.Duration offsetFlush)
+            throws IOException {
+        return Map.ofEntries(
+                Map.entry("debezium.sink.type", "nats-jetstream"),
+                Map.entry("debezium.sink.nats-jetstream.url", natsUrl),
+                Map.entry("debezium.sink.nats-jetstream.create-stream", "true"),
+                Map.entry("debezium.sink.nats-jetstream.stream-name", "DebeziumStream"),
+                Map.entry("debezium.sink.nats-jetstream.subjects", "pg.>"),
+                Map.entry("debezium.sink.nats-jetstream.storage", "file"),
+                Map.entry("debezium.source.connector.class", "io.debezium.connector.postgresql.PostgresConnector"),
+                Map.entry("debezium.source.plugin.name", "pgoutput"),
+                Map.entry("debezium.source.database.hostname", "127.0.0.1"),
+                Map.entry("debezium.source.database.port", Integer.toString(postgresPort)),
+                Map.entry("debezium.source.database.user", "postgres"),
+                Map.entry("debezium.source.database.password", "postgres"),
+                Map.entry("debezium.source.database.dbname", "postgres"),
+                Map.entry("debezium.source.topic.prefix", "pg"),
+                Map.entry("debezium.source.table.include.list", "public.docs"),
+                // truncates are skipped unless asked for
+                Map.entry("debezium.source.skipped.operations", "none"),
+                Map.entry("debezium.source.offset.storage.file.filename", offsets.toAbsolutePath().toString()),
+                Map.entry("debezium.source.offset.flush.interval.ms", Long.toString(offsetFlush.toMillis())),
+                Map.entry("quarkus.http.port", Integer.toString(BridgeProcess.freePort())),
+                Map.entry("quarkus.log.console.json", "false"));
     }
 
     /**

@@ -1,0 +1,177 @@
+package dev.lancebridge.bench;
+
+import dev.lancebridge.embed.InProcessModel;
+import dev.lancebridge.support.BridgeProcess;
+import dev.lancebridge.support.DebeziumServer;
+import dev.lancebridge.support.Postgres;
+import io.nats.client.JetStreamManagement;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.lance.Dataset;
+import org.lance.ReadOptions;
+import org.lance.ipc.LanceScanner;
+import org.lance.ipc.ScanOptions;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * From Postgres through Debezium Server to searchable: the snapshot of a 100k-row table (10k
+ * quick), against Debezium's own snapshot into the stream and the raw embedder; then rows
+ * inserted at a steady rate, each timed from its commit to the moment a reader opening the
+ * table's latest version sees it.
+ */
+final class DebeziumFigures {
+
+    private static final int LAG_FIRST_ID = 10_000_000;
+
+    private final Bench bench;
+
+    DebeziumFigures(Bench bench) {
+        this.bench = bench;
+    }
+
+    void run() throws Exception {
+        if (!Files.isExecutable(Path.of("/usr/lib/postgresql/15/bin/postgres"))) {
+            System.out.println("Postgres 15 not installed (apt-get install postgresql): debezium skipped");
+            return;
+        }
+        int rows = bench.quick ? 10_000 : 100_000;
+        Path store = bench.work.resolve("store-debezium");
+        try (Broker broker = new Broker(bench.work.resolve("nats-debezium"));
+             Postgres postgres = Postgres.start()) {
+            postgres.sql("CREATE TABLE docs (id int PRIMARY KEY, title text NOT NULL, body text, lang text)");
+            Path tsv = bench.work.resolve("docs.tsv");
+            StringBuilder lines = new StringBuilder();
+            for (int i = 0; i < rows; i++) {
+                lines.append(i).append('\t').append("doc ").append(i).append('\t')
+                        .append(bench.corpus.text(i).replace("\\", "\\\\").replace("\t", " ")).append(" (#").append(i).append(")\ten\n");
+            }
+            Files.writeString(tsv, lines);
+            postgres.sql("\\copy docs FROM '" + tsv + "'");
+            try (BridgeProcess bridge = BridgeProcess.start(broker.url(), store, bench.log("debezium"), DebeziumServer.DOCS_TABLE);
+                 DebeziumServer debezium = DebeziumServer.start(bench.work.resolve("debezium"), DebeziumServer.postgresToNats(broker.url(),
+                         postgres.port(), bench.work.resolve("debezium-offsets.dat"), Duration.ofSeconds(10)),
+                         bench.log("debezium-server"))) {
+                long start = System.nanoTime();
+                JetStreamManagement jsm = broker.connection.jetStreamManagement();
+                double streamed = Double.NaN;
+                while (true) {
+                    long held = bridge.get("/tables/docs").get("rows").asLong();
+                    if (Double.isNaN(streamed) && streamCount(jsm) >= rows) {
+                        streamed = rows / ((System.nanoTime() - start) / 1e9);
+                    }
+                    if (held >= rows) {
+                        break;
+                    }
+                    if (System.nanoTime() - start > Duration.ofMinutes(30).toNanos()) {
+                        throw new IllegalStateException("the snapshot did not arrive within 30 minutes: " + held + " rows");
+                    }
+                    LockSupport.parkNanos(200_000_000);
+                }
+                double searchable = rows / ((System.nanoTime() - start) / 1e9);
+                double raw = IngestFigures.rawEmbedRate(InProcessModel.MINILM, bench.corpus.texts.subList(0, bench.textsTimed));
+                bench.results.pair("debezium_snapshot_vs_raw_embedder", "Postgres snapshot of " + rows + " rows → searchable"
+                                + " (Debezium Server → JetStream → bridge, MiniLM in-process)", searchable, "rows/s",
+                        "raw all-MiniLM-L6-v2 embedder, glosses", raw, "texts/s",
+                        String.format("Debezium alone put the snapshot into the stream at %.0f rows/s", streamed));
+                lag(postgres, store);
+            }
+        }
+    }
+
+    private static long streamCount(JetStreamManagement jsm) {
+        try {
+            return jsm.getStreamInfo("DebeziumStream").getStreamState().getMsgCount();
+        } catch (Exception e) {
+            return 0; // not created yet
+        }
+    }
+
+    /** Inserts at a steady rate, one transaction each; commit → visible in the table's latest version. */
+    private void lag(Postgres postgres, Path store) throws Exception {
+        int rate = 20;
+        int total = rate * (bench.quick ? 10 : 30);
+        Map<String, Long> committed = new ConcurrentHashMap<>();
+        Map<String, Long> visible = new ConcurrentHashMap<>();
+        long snapshotPosition = lastPosition(store.resolve("docs.lance"));
+        Thread watcher = new Thread(() -> watch(store.resolve("docs.lance"), snapshotPosition, total, visible), "debezium-lag-watcher");
+        watcher.start();
+        long period = 1_000_000_000L / rate;
+        long next = System.nanoTime();
+        for (int i = 0; i < total; i++) {
+            LockSupport.parkNanos(next - System.nanoTime());
+            int id = LAG_FIRST_ID + i;
+            postgres.sql("INSERT INTO docs VALUES (" + id + ", 'lag " + i + "', '"
+                    + bench.corpus.text(i).replace("'", "''") + "', 'en')");
+            committed.put(Integer.toString(id), System.nanoTime());
+            next += period;
+        }
+        watcher.join(120_000);
+        List<Double> latencies = new ArrayList<>();
+        committed.forEach((id, at) -> {
+            Long seen = visible.get(id);
+            latencies.add(seen == null ? Double.POSITIVE_INFINITY : (seen - at) / 1e6);
+        });
+        bench.results.latency("debezium_commit_to_searchable_" + rate, "Postgres commit → searchable at " + rate
+                        + " rows/s (Debezium Server → JetStream → bridge, embedded in-process; " + total + " rows)",
+                Stats.of(latencies), null, null, "Debezium's poll + batch-wait (100 ms) + embed/commit; reader polls every 5 ms");
+        bench.results.sample("Freshness: publish → searchable", "Postgres commit, " + rate + " rows/s", latencies);
+    }
+
+    /** The highest source position the table holds. */
+    private static long lastPosition(Path table) throws Exception {
+        long last = 0;
+        try (BufferAllocator allocator = new RootAllocator();
+             Dataset dataset = Dataset.open(allocator, table.toString(), new ReadOptions.Builder().build());
+             LanceScanner scanner = dataset.newScan(new ScanOptions.Builder().columns(List.of("source_position")).build());
+             ArrowReader reader = scanner.scanBatches()) {
+            while (reader.loadNextBatch()) {
+                BigIntVector positions = (BigIntVector) reader.getVectorSchemaRoot().getVector("source_position");
+                for (int i = 0; i < positions.getValueCount(); i++) {
+                    last = Math.max(last, positions.get(i));
+                }
+            }
+        }
+        return last;
+    }
+
+    /** Polls the latest version every 5 ms for rows past the last seen source position. */
+    private static void watch(Path table, long after, int total, Map<String, Long> visible) {
+        long lastPosition = after;
+        long deadline = System.nanoTime() + 300_000_000_000L;
+        try (BufferAllocator allocator = new RootAllocator()) {
+            while (visible.size() < total && System.nanoTime() < deadline) {
+                try (Dataset dataset = Dataset.open(allocator, table.toString(), new ReadOptions.Builder().build());
+                     LanceScanner scanner = dataset.newScan(new ScanOptions.Builder().columns(List.of("id", "source_position"))
+                             .filter("source_position > " + lastPosition).build());
+                     ArrowReader reader = scanner.scanBatches()) {
+                    long now = System.nanoTime();
+                    while (reader.loadNextBatch()) {
+                        VectorSchemaRoot root = reader.getVectorSchemaRoot();
+                        VarCharVector ids = (VarCharVector) root.getVector("id");
+                        BigIntVector positions = (BigIntVector) root.getVector("source_position");
+                        for (int i = 0; i < root.getRowCount(); i++) {
+                            visible.putIfAbsent(new String(ids.get(i), StandardCharsets.UTF_8), now);
+                            lastPosition = Math.max(lastPosition, positions.get(i));
+                        }
+                    }
+                } catch (Exception e) {
+                    // between commits: look again
+                }
+                LockSupport.parkNanos(5_000_000);
+            }
+        }
+    }
+}
