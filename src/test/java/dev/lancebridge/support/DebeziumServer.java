@@ -65,19 +65,17 @@ public final class DebeziumServer implements AutoCloseable {
 
     /**
      * The properties that stream Postgres's {@code public.docs} to the JetStream stream
-     * {@code DebeziumStream} (subjects {@code pg.>}, created by the sink), as the README shows them.
+     * {@code DebeziumStream}, as the README shows them: the bridge creates the stream (on its
+     * tables' subjects), so the sink must not ({@code create-stream=false}; it would refuse a stream
+     * of another configuration, and start-up order would matter).
      *
      * @param offsetFlush how often Debezium records what it sent: after a SIGKILL it sends again what came since
      */
-    public static Map<String, String> postgresToNats(String natsUrl, int postgresPort, Path offsets, java.time.Duration offsetFlush)
-            throws IOException {
+    public static Map<String, String> postgresToNats(String natsUrl, int postgresPort, Path offsets, java.time.Duration offsetFlush) {
         return Map.ofEntries(
                 Map.entry("debezium.sink.type", "nats-jetstream"),
                 Map.entry("debezium.sink.nats-jetstream.url", natsUrl),
-                Map.entry("debezium.sink.nats-jetstream.create-stream", "true"),
-                Map.entry("debezium.sink.nats-jetstream.stream-name", "DebeziumStream"),
-                Map.entry("debezium.sink.nats-jetstream.subjects", "pg.>"),
-                Map.entry("debezium.sink.nats-jetstream.storage", "file"),
+                Map.entry("debezium.sink.nats-jetstream.create-stream", "false"),
                 Map.entry("debezium.source.connector.class", "io.debezium.connector.postgresql.PostgresConnector"),
                 Map.entry("debezium.source.plugin.name", "pgoutput"),
                 Map.entry("debezium.source.database.hostname", "127.0.0.1"),
@@ -91,7 +89,8 @@ public final class DebeziumServer implements AutoCloseable {
                 Map.entry("debezium.source.skipped.operations", "none"),
                 Map.entry("debezium.source.offset.storage.file.filename", offsets.toAbsolutePath().toString()),
                 Map.entry("debezium.source.offset.flush.interval.ms", Long.toString(offsetFlush.toMillis())),
-                Map.entry("quarkus.http.port", Integer.toString(BridgeProcess.freePort())),
+                // a port the system picks as it binds: one picked ahead could be taken meanwhile (by a bridge starting)
+                Map.entry("quarkus.http.port", "0"),
                 Map.entry("quarkus.log.console.json", "false"));
     }
 
