@@ -1,8 +1,5 @@
 package dev.lancebridge.config;
 
-import java.util.Arrays;
-import java.util.stream.Collectors;
-
 /** The types a declared column can have, by the name a declaration uses ({@code type=list<string>}). */
 public enum ColumnType {
     STRING("string"),
@@ -28,9 +25,6 @@ public enum ColumnType {
 
     /** The type a declaration names, or {@link IllegalArgumentException} listing the valid names. */
     public static ColumnType parse(String declared) {
-        String wanted = declared.trim().toLowerCase().replace(" ", "");
-        return Arrays.stream(values()).filter(type -> type.declared.equals(wanted)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("unknown type '" + declared + "'; one of "
-                        + Arrays.stream(values()).map(ColumnType::declared).collect(Collectors.joining(", "))));
+        return DeclaredNames.find(values(), ColumnType::declared, declared.trim().toLowerCase().replace(" ", ""), "type", declared);
     }
 }

@@ -1,8 +1,5 @@
 package dev.lancebridge.config;
 
-import java.util.Arrays;
-import java.util.stream.Collectors;
-
 /** What a table's payloads are ({@code bridge.tables.<t>.format}). */
 public enum TableFormat {
     /** A JSON object that is the row; the newest stream sequence of an id wins. */
@@ -24,9 +21,6 @@ public enum TableFormat {
     }
 
     public static TableFormat parse(String declared) {
-        String wanted = declared.trim().toLowerCase();
-        return Arrays.stream(values()).filter(format -> format.declared.equals(wanted)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("unknown format '" + declared + "'; one of "
-                        + Arrays.stream(values()).map(TableFormat::declared).collect(Collectors.joining(", "))));
+        return DeclaredNames.find(values(), TableFormat::declared, declared.trim().toLowerCase(), "format", declared);
     }
 }

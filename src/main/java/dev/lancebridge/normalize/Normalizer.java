@@ -8,7 +8,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lancebridge.config.ColumnDeclaration;
 import dev.lancebridge.config.ColumnType;
 import dev.lancebridge.config.TableDeclaration;
@@ -37,9 +36,6 @@ public final class Normalizer {
     public static final String OP_UPSERT = "upsert";
     static final String VECTOR = "vector";
 
-    /** Reads a float from four little-endian bytes of a byte[]; the JIT turns it into a plain load. */
-    private static final java.lang.invoke.VarHandle LITTLE_ENDIAN_FLOATS =
-            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(float[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
     private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
             .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
             .build());
@@ -104,10 +100,10 @@ public final class Normalizer {
         try (JsonParser parser = JSON.createParser(scanned == null ? event.payload() : scanned.emptied(event.payload()))) {
             JsonToken first = parser.nextToken();
             if (first != JsonToken.START_OBJECT) {
-                String kind = first == null ? "empty" : kindOf(parser);
+                String kind = first == null ? "empty" : Payload.kindOf(parser);
                 return reject(event, Rejection.Reason.NOT_AN_OBJECT, "payload must be a JSON object, got " + kind);
             }
-            payload = readObject(parser, scanned);
+            payload = Payload.read(JSON, parser, scanned, read, dimension);
         } catch (JsonProcessingException e) {
             return reject(event, Rejection.Reason.NOT_JSON, "payload is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
@@ -120,118 +116,6 @@ public final class Normalizer {
             default -> reject(event, Rejection.Reason.UNKNOWN_OP,
                     "Bridge-Op must be 'upsert' or 'delete', got '" + event.op() + "'");
         };
-    }
-
-    /**
-     * The fields the table reads, in one streaming pass: {@code vector} goes straight into a
-     * {@code float[]} (no tree of boxed numbers), declared fields become small trees, and the
-     * rest are skipped. A repeated key keeps its last value, as a JSON tree would.
-     *
-     * @param scanned the vector {@link VectorScan} already read (its array emptied in what the parser reads), or null
-     */
-    private Payload readObject(JsonParser parser, VectorScan.Found scanned) throws IOException {
-        ObjectNode fields = JSON.createObjectNode();
-        Payload payload = new Payload(fields);
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String name = parser.currentName();
-            JsonToken value = parser.nextToken();
-            if (name.equals(VECTOR)) {
-                payload.readVector(parser, value, dimension, scanned);
-            } else if (read.contains(name)) {
-                fields.set(name, JSON.readTree(parser));
-            } else {
-                parser.skipChildren();
-            }
-        }
-        return payload;
-    }
-
-    /** What {@link #readObject} kept: the declared fields as trees, the vector parsed or described. */
-    private static final class Payload {
-        final ObjectNode fields;
-        boolean hasVector;
-        float[] vector;
-        String vectorProblem;
-
-        Payload(ObjectNode fields) {
-            this.fields = fields;
-        }
-
-        void readVector(JsonParser parser, JsonToken token, int dimension, VectorScan.Found scanned) throws IOException {
-            hasVector = token != JsonToken.VALUE_NULL;
-            vector = null;
-            vectorProblem = null;
-            if (!hasVector) {
-                return;
-            }
-            if (token == JsonToken.START_ARRAY && scanned != null && parser.currentTokenLocation().getByteOffset() == scanned.open()) {
-                parser.skipChildren();
-                vector = scanned.values();
-                return;
-            }
-            if (token == JsonToken.VALUE_STRING) {
-                readBase64Vector(parser.getText(), dimension);
-                return;
-            }
-            if (token != JsonToken.START_ARRAY) {
-                vectorProblem = kindOf(parser);
-                return;
-            }
-            float[] values = new float[dimension];
-            int count = 0;
-            for (JsonToken element = parser.nextToken(); element != JsonToken.END_ARRAY; element = parser.nextToken()) {
-                if (vectorProblem == null) {
-                    if (element == JsonToken.VALUE_NUMBER_INT || element == JsonToken.VALUE_NUMBER_FLOAT) {
-                        // what VectorScan declined: an array it cannot take whole, usually on its way to a rejection
-                        float value = parser.getFloatValue();
-                        if (!Float.isFinite(value)) {
-                            vectorProblem = "an array holding a number out of float range";
-                        } else if (count < dimension) {
-                            values[count] = value;
-                        }
-                    } else {
-                        vectorProblem = "an array holding " + kindOf(parser);
-                    }
-                }
-                parser.skipChildren();
-                count++;
-            }
-            if (vectorProblem == null && count != dimension) {
-                vectorProblem = "an array of " + count + " numbers";
-            }
-            if (vectorProblem == null) {
-                vector = values;
-            }
-        }
-
-        /**
-         * A vector as base64 of little-endian float32 (what {@code Float32Array} or numpy's
-         * {@code tobytes()} give): no decimal text to parse, the cheaper form for producers.
-         */
-        private void readBase64Vector(String text, int dimension) {
-            byte[] bytes;
-            try {
-                bytes = java.util.Base64.getDecoder().decode(text);
-            } catch (IllegalArgumentException e) {
-                vectorProblem = "a string that is not base64 (" + e.getMessage() + ")";
-                return;
-            }
-            if (bytes.length != dimension * Float.BYTES) {
-                vectorProblem = "a base64 string of " + bytes.length + " bytes, not " + dimension + " little-endian float32 ("
-                        + dimension * Float.BYTES + " bytes)";
-                return;
-            }
-            float[] values = new float[dimension];
-            for (int i = 0; i < dimension; i++) {
-                float value = (float) LITTLE_ENDIAN_FLOATS.get(bytes, i * Float.BYTES);
-                if (!Float.isFinite(value)) {
-                    vectorProblem = "a base64 vector holding NaN or an infinity";
-                    return;
-                }
-                values[i] = value;
-            }
-            vector = values;
-        }
     }
 
     private Normalized deletion(RawEvent event, JsonNode payload, long position) {
@@ -428,12 +312,6 @@ public final class Normalizer {
             return id.bigIntegerValue().toString();
         }
         return null;
-    }
-
-    /** The JSON type of the value at the parser, lower case ("string", "array", ...); consumes it. */
-    private static String kindOf(JsonParser parser) throws IOException {
-        JsonNode node = JSON.readTree(parser);
-        return node.getNodeType().name().toLowerCase();
     }
 
     private static Rejection invalidId(RawEvent event, JsonNode id) {

@@ -8,15 +8,12 @@ import io.nats.client.JetStreamManagement;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
-import org.apache.arrow.vector.VarCharVector;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.lance.Dataset;
 import org.lance.ReadOptions;
 import org.lance.ipc.LanceScanner;
 import org.lance.ipc.ScanOptions;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -106,7 +103,8 @@ final class DebeziumFigures {
         Map<String, Long> committed = new ConcurrentHashMap<>();
         Map<String, Long> visible = new ConcurrentHashMap<>();
         long snapshotPosition = lastPosition(store.resolve("docs.lance"));
-        Thread watcher = new Thread(() -> watch(store.resolve("docs.lance"), snapshotPosition, total, visible), "debezium-lag-watcher");
+        Thread watcher = new Thread(() -> FreshnessFigures.watch(store.resolve("docs.lance"), "source_position", snapshotPosition,
+                total, visible), "debezium-lag-watcher");
         watcher.start();
         long period = 1_000_000_000L / rate;
         long next = System.nanoTime();
@@ -145,33 +143,5 @@ final class DebeziumFigures {
             }
         }
         return last;
-    }
-
-    /** Polls the latest version every 5 ms for rows past the last seen source position. */
-    private static void watch(Path table, long after, int total, Map<String, Long> visible) {
-        long lastPosition = after;
-        long deadline = System.nanoTime() + 300_000_000_000L;
-        try (BufferAllocator allocator = new RootAllocator()) {
-            while (visible.size() < total && System.nanoTime() < deadline) {
-                try (Dataset dataset = Dataset.open(allocator, table.toString(), new ReadOptions.Builder().build());
-                     LanceScanner scanner = dataset.newScan(new ScanOptions.Builder().columns(List.of("id", "source_position"))
-                             .filter("source_position > " + lastPosition).build());
-                     ArrowReader reader = scanner.scanBatches()) {
-                    long now = System.nanoTime();
-                    while (reader.loadNextBatch()) {
-                        VectorSchemaRoot root = reader.getVectorSchemaRoot();
-                        VarCharVector ids = (VarCharVector) root.getVector("id");
-                        BigIntVector positions = (BigIntVector) root.getVector("source_position");
-                        for (int i = 0; i < root.getRowCount(); i++) {
-                            visible.putIfAbsent(new String(ids.get(i), StandardCharsets.UTF_8), now);
-                            lastPosition = Math.max(lastPosition, positions.get(i));
-                        }
-                    }
-                } catch (Exception e) {
-                    // between commits: look again
-                }
-                LockSupport.parkNanos(5_000_000);
-            }
-        }
     }
 }

@@ -47,7 +47,7 @@ final class FreshnessFigures {
             int total = rate * seconds;
             Map<String, Long> published = new ConcurrentHashMap<>();
             Map<String, Long> visible = new ConcurrentHashMap<>();
-            Thread watcher = new Thread(() -> watch(store.resolve("events.lance"), total, visible), "freshness-watcher");
+            Thread watcher = new Thread(() -> watch(store.resolve("events.lance"), "stream_seq", 0, total, visible), "freshness-watcher");
             watcher.start();
             JetStream js = broker.js();
             long period = 1_000_000_000L / rate;
@@ -76,24 +76,28 @@ final class FreshnessFigures {
         }
     }
 
-    /** Polls the latest version every 5 ms for rows newer than the last seen stream sequence. */
-    private static void watch(Path table, int total, Map<String, Long> visible) {
-        long lastSeq = 0;
+    /**
+     * Polls the latest version of {@code table} every 5 ms for rows whose {@code order} column
+     * ({@code stream_seq}, or a Debezium table's {@code source_position}) is past the last seen,
+     * starting after {@code after}; records when each id first showed.
+     */
+    static void watch(Path table, String order, long after, int total, Map<String, Long> visible) {
+        long last = after;
         long deadline = System.nanoTime() + 300_000_000_000L;
         try (BufferAllocator allocator = new RootAllocator()) {
             while (visible.size() < total && System.nanoTime() < deadline) {
                 try (Dataset dataset = Dataset.open(allocator, table.toString(), new ReadOptions.Builder().build());
                      LanceScanner scanner = dataset.newScan(new ScanOptions.Builder()
-                             .columns(List.of("id", "stream_seq")).filter("stream_seq > " + lastSeq).build());
+                             .columns(List.of("id", order)).filter(order + " > " + last).build());
                      ArrowReader reader = scanner.scanBatches()) {
                     long now = System.nanoTime();
                     while (reader.loadNextBatch()) {
                         VectorSchemaRoot root = reader.getVectorSchemaRoot();
                         VarCharVector ids = (VarCharVector) root.getVector("id");
-                        BigIntVector seqs = (BigIntVector) root.getVector("stream_seq");
+                        BigIntVector orders = (BigIntVector) root.getVector(order);
                         for (int i = 0; i < root.getRowCount(); i++) {
                             visible.putIfAbsent(new String(ids.get(i), StandardCharsets.UTF_8), now);
-                            lastSeq = Math.max(lastSeq, seqs.get(i));
+                            last = Math.max(last, orders.get(i));
                         }
                     }
                 } catch (Exception e) {
