@@ -108,6 +108,8 @@ public final class DebeziumServer implements AutoCloseable {
             config.store(out, "Debezium Server for a bridge test");
         }
         List<String> command = new ArrayList<>(List.of(java21().resolve("bin/java").toString(),
+                // what its jar's manifest asks for (run.sh's -cp launch drops it): JBoss threads need it on Java 24+
+                "--add-opens=java.base/java.lang=ALL-UNNAMED",
                 "-Dquarkus.config.locations=" + file.toAbsolutePath(),
                 "-cp", String.join(java.io.File.pathSeparator, home.resolve("debezium-server-dist-" + VERSION + "-runner.jar").toString(),
                         home.resolve("config/lib").toString(), home.resolve("lib") + "/*"),
