@@ -83,7 +83,7 @@ final class DebeziumFigures {
                                 + " (Debezium Server → JetStream → bridge, MiniLM in-process)", searchable, "rows/s",
                         "raw all-MiniLM-L6-v2 embedder, glosses", raw, "texts/s",
                         String.format("Debezium alone put the snapshot into the stream at %.0f rows/s", streamed));
-                lag(postgres, store);
+                lag(postgres, store, broker);
             }
         }
     }
@@ -97,11 +97,23 @@ final class DebeziumFigures {
     }
 
     /** Inserts at a steady rate, one transaction each; commit → visible in the table's latest version. */
-    private void lag(Postgres postgres, Path store) throws Exception {
+    private void lag(Postgres postgres, Path store, Broker broker) throws Exception {
         int rate = 20;
         int total = rate * (bench.quick ? 10 : 30);
         Map<String, Long> committed = new ConcurrentHashMap<>();
+        Map<String, Long> published = new ConcurrentHashMap<>();
         Map<String, Long> visible = new ConcurrentHashMap<>();
+        // when each change reaches NATS: splits the lag into Debezium's part and the bridge's
+        io.nats.client.Dispatcher onNats = broker.connection.createDispatcher(message -> {
+            long now = System.nanoTime();
+            try {
+                String id = Results.JSON.readTree(message.getData()).path("payload").path("after").path("id").asText();
+                published.putIfAbsent(id, now);
+            } catch (java.io.IOException e) {
+                // not a change: not timed
+            }
+        });
+        onNats.subscribe("pg.public.docs");
         long snapshotPosition = lastPosition(store.resolve("docs.lance"));
         Thread watcher = new Thread(() -> FreshnessFigures.watch(store.resolve("docs.lance"), "source_position", snapshotPosition,
                 total, visible), "debezium-lag-watcher");
@@ -117,15 +129,26 @@ final class DebeziumFigures {
             next += period;
         }
         watcher.join(120_000);
-        List<Double> latencies = new ArrayList<>();
-        committed.forEach((id, at) -> {
-            Long seen = visible.get(id);
-            latencies.add(seen == null ? Double.POSITIVE_INFINITY : (seen - at) / 1e6);
-        });
+        broker.connection.closeDispatcher(onNats);
+        List<Double> latencies = between(committed, visible);
         bench.results.latency("debezium_commit_to_searchable_" + rate, "Postgres commit → searchable at " + rate
                         + " rows/s (Debezium Server → JetStream → bridge, embedded in-process; " + total + " rows)",
                 Stats.of(latencies), null, null, "Debezium's poll + batch-wait (100 ms) + embed/commit; reader polls every 5 ms");
+        bench.results.latency("debezium_commit_to_nats_" + rate, "… of which Postgres commit → on NATS (Debezium Server)",
+                Stats.of(between(committed, published)), null, null, "Debezium's poll.interval.ms (500 ms by default)");
+        bench.results.latency("debezium_nats_to_searchable_" + rate, "… of which on NATS → searchable (the bridge)",
+                Stats.of(between(published, visible)), null, null, "batch-wait (100 ms) + embed/commit of the batch");
         bench.results.sample("Freshness: publish → searchable", "Postgres commit, " + rate + " rows/s", latencies);
+    }
+
+    /** Per id of {@code from}, the milliseconds until {@code to} saw it (infinite if it never did). */
+    private static List<Double> between(Map<String, Long> from, Map<String, Long> to) {
+        List<Double> millis = new ArrayList<>();
+        from.forEach((id, at) -> {
+            Long seen = to.get(id);
+            millis.add(seen == null ? Double.POSITIVE_INFINITY : (seen - at) / 1e6);
+        });
+        return millis;
     }
 
     /** The highest source position the table holds. */

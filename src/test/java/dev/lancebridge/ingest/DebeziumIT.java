@@ -24,6 +24,7 @@ import org.lance.Dataset;
 import org.lance.ipc.LanceScanner;
 import org.lance.ipc.ScanOptions;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -143,10 +144,24 @@ class DebeziumIT {
         debezium = startDebezium();
         postgres.sql("DELETE FROM docs WHERE id BETWEEN 520 AND 525");
         postgres.sql("UPDATE docs SET lang = 'fr' WHERE id % 5 = 0");
+        // what is no change event on the table's subject is dead-lettered, and the rest goes on
+        try (Connection connection = Nats.connect(nats.getURI())) {
+            connection.jetStream().publish("pg.public.docs", "{\"op\": \"c\", \"after\":".getBytes(StandardCharsets.UTF_8));
+            connection.jetStream().publish("pg.public.docs", "{\"before\": null, \"after\": {\"id\": 1}}".getBytes(StandardCharsets.UTF_8));
+            connection.jetStream().publish("pg.public.docs", new byte[0]); // another sink's tombstone: ignored
+        }
         bridge.kill();
         bridge = startBridge();
         awaitMirrored();
         assertTrue(resent(), "Debezium sent some changes twice after its SIGKILL");
+        try (Connection connection = Nats.connect(nats.getURI())) {
+            await().atMost(WAIT).until(() -> connection.jetStreamManagement().getStreamInfo("BRIDGE_DLQ").getStreamState().getMsgCount() == 2);
+            List<String> reasons = new java.util.ArrayList<>();
+            for (long seq = 1; seq <= 2; seq++) {
+                reasons.add(connection.jetStreamManagement().getMessage("BRIDGE_DLQ", seq).getHeaders().getFirst("Bridge-Error"));
+            }
+            assertEquals(List.of("NOT_JSON", "NOT_A_CHANGE"), reasons);
+        }
 
         JsonNode hits = bridge.post("/tables/docs/search", "{\"query\": \"a lighthouse by the sea\", \"k\": 3}").get("hits");
         assertEquals("7", hits.get(0).get("id").asText(), hits.toString());
