@@ -31,9 +31,10 @@ final class DebeziumEnvelope {
 
     /**
      * A change: {@code op} is one of {@code c r u d t}; {@code image} is {@code after} (or
-     * {@code before} for a delete; null for a truncate).
+     * {@code before} for a delete; null for a truncate); {@code sourceMillis} when the source
+     * committed it ({@code source.ts_ms}), or null.
      */
-    record Change(char op, ObjectNode image, long position) implements Read {
+    record Change(char op, ObjectNode image, long position, Long sourceMillis) implements Read {
     }
 
     /** No change at all: an empty message, JSON null, or a null payload (a Kafka-style tombstone). */
@@ -110,8 +111,10 @@ final class DebeziumEnvelope {
             return new Problem(Rejection.Reason.MISSING_POSITION, "a Debezium change needs its source position:"
                     + " 'source.lsn', or 'source.ts_ms' (with 'source.txId')");
         }
+        JsonNode millis = envelope.path("source").path("ts_ms");
+        Long sourceMillis = millis.canConvertToLong() ? millis.asLong() : null;
         if (kind == 't') {
-            return new Change(kind, null, position);
+            return new Change(kind, null, position, sourceMillis);
         }
         String side = kind == 'd' ? "before" : "after";
         JsonNode image = envelope.get(side);
@@ -119,7 +122,7 @@ final class DebeziumEnvelope {
             return new Problem(Rejection.Reason.MISSING_IMAGE, "Debezium op '" + kind + "' needs the row image '" + side + "', got "
                     + (image == null ? "none" : image.getNodeType().name().toLowerCase()));
         }
-        return new Change(kind, (ObjectNode) image, position);
+        return new Change(kind, (ObjectNode) image, position, sourceMillis);
     }
 
     /**

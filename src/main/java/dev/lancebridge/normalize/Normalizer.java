@@ -76,7 +76,9 @@ public final class Normalizer {
         return switch (change.op()) {
             case 't' -> new Truncation(event.streamSeq(), change.position());
             case 'd' -> deletion(event, change.image(), change.position());
-            default -> row(event, new Payload(change.image()), change.position());
+            // a change happened when the source committed it, not when JetStream stored it
+            default -> row(event, new Payload(change.image()), change.position(),
+                    change.sourceMillis() == null ? event.timeMillis() : change.sourceMillis());
         };
     }
 
@@ -112,7 +114,7 @@ public final class Normalizer {
         String op = event.op() == null ? OP_UPSERT : event.op().trim().toLowerCase();
         return switch (op) {
             case OP_DELETE -> deletion(event, payload.fields, event.streamSeq());
-            case OP_UPSERT -> row(event, payload, event.streamSeq());
+            case OP_UPSERT -> row(event, payload, event.streamSeq(), event.timeMillis());
             default -> reject(event, Rejection.Reason.UNKNOWN_OP,
                     "Bridge-Op must be 'upsert' or 'delete', got '" + event.op() + "'");
         };
@@ -152,7 +154,8 @@ public final class Normalizer {
         return parts.toString();
     }
 
-    private Normalized row(RawEvent event, Payload parsed, long position) {
+    /** @param stored when the event happened unless its declared event-time field says otherwise (epoch ms) */
+    private Normalized row(RawEvent event, Payload parsed, long position, long stored) {
         JsonNode payload = parsed.fields;
         List<TextTemplate.Part> template = table.text().parts();
         String[] parts = new String[template.size()];
@@ -217,7 +220,7 @@ public final class Normalizer {
         } else {
             id = event.stream() + ":" + event.streamSeq();
         }
-        long eventTime = event.timeMillis();
+        long eventTime = stored;
         if (table.eventTime().isPresent()) {
             JsonNode at = payload.at(table.eventTime().get());
             if (!at.isMissingNode() && !at.isNull()) {

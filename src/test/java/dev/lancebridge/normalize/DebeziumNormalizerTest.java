@@ -91,6 +91,7 @@ class DebeziumNormalizerTest {
         assertEquals("ten: plain", ten.text());
         assertEquals(Map.of("title", "ten", "body", "plain", "lang", "en"), values(ten));
         assertEquals(22185952L, ten.position());
+        assertEquals(JSON.readTree(events.get(0)).at("/payload/source/ts_ms").asLong(), ten.eventTimeMillis(), "when Postgres committed it");
         assertEquals(1, ten.streamSeq());
         assertNull(ten.unavailable());
         assertEquals(ten.position(), assertInstanceOf(Row.class, normalize(docs, 2, events.get(1))).position());
