@@ -289,4 +289,11 @@ class SearchSurfaceTest {
             return new Decoded(columns, metadata, rows);
         }
     }
+
+    @Test
+    void aGraphQlBodyNestedTooDeepIsTheClientsError() {
+        String deep = "{\"a\":".repeat(1200) + "1" + "}".repeat(1200);
+        given().contentType(ContentType.JSON).body(deep).post("/graphql").then().statusCode(400)
+                .body("error", org.hamcrest.Matchers.equalTo("invalid request body"));
+    }
 }
