@@ -90,7 +90,7 @@ public final class Normalizer {
         try {
             JsonNode fields = JSON.readTree(key);
             fields = fields.has("payload") && fields.get("payload").isObject() ? fields.get("payload") : fields;
-            return missingKey(fields) == null && invalidKey(fields) == null ? id(fields) : null;
+            return key(fields).id();
         } catch (IOException e) {
             return null;
         }
@@ -121,37 +121,52 @@ public final class Normalizer {
     }
 
     private Normalized deletion(RawEvent event, JsonNode payload, long position) {
-        JsonPointer missing = missingKey(payload);
-        if (missing != null) {
-            return reject(event, Rejection.Reason.MISSING_ID, "a delete needs the " + where() + " field '" + label(missing) + "'");
+        Key key = key(payload);
+        if (key.missing() != null) {
+            return reject(event, Rejection.Reason.MISSING_ID, "a delete needs the " + where() + " field '" + label(key.missing()) + "'");
         }
-        JsonNode invalid = invalidKey(payload);
-        return invalid != null ? invalidId(event, invalid)
-                : new Deletion(id(payload), event.streamSeq(), position, table.format() == TableFormat.DEBEZIUM && event.movedKey() != null);
+        return key.invalid() != null ? invalidId(event, key.invalid())
+                : new Deletion(key.id(), event.streamSeq(), position, table.format() == TableFormat.DEBEZIUM && event.movedKey() != null);
     }
 
     private String where() {
         return table.format() == TableFormat.DEBEZIUM ? "row image" : "payload";
     }
 
-    /** The first key field {@code payload} lacks, or null. */
-    private JsonPointer missingKey(JsonNode payload) {
-        return table.id().stream().filter(key -> payload.at(key).isMissingNode()).findFirst().orElse(null);
-    }
-
-    /** The first key value that cannot be (part of) an id, or null. */
-    private JsonNode invalidKey(JsonNode payload) {
-        return table.id().stream().map(payload::at).filter(value -> parseId(value) == null).findFirst().orElse(null);
+    /**
+     * The key fields read once: the id, else the first key field {@code payload} lacks, else the
+     * first value that cannot be (part of) an id.
+     */
+    private record Key(String id, JsonPointer missing, JsonNode invalid) {
     }
 
     /** A single key's value as is; a composite key's values as a JSON array ({@code [42,"en"]}), unambiguous. */
-    private String id(JsonNode payload) {
-        if (table.id().size() == 1) {
-            return parseId(payload.at(table.id().get(0)));
+    private Key key(JsonNode payload) {
+        List<JsonPointer> fields = table.id();
+        if (fields.size() == 1) { // the usual key, once per event: no array, no stream
+            JsonNode value = payload.at(fields.get(0));
+            if (value.isMissingNode()) {
+                return new Key(null, fields.get(0), null);
+            }
+            String id = parseId(value);
+            return id == null ? new Key(null, null, value) : new Key(id, null, null);
+        }
+        List<JsonNode> values = new java.util.ArrayList<>(fields.size());
+        for (JsonPointer field : fields) {
+            JsonNode value = payload.at(field);
+            if (value.isMissingNode()) {
+                return new Key(null, field, null);
+            }
+            values.add(value);
         }
         com.fasterxml.jackson.databind.node.ArrayNode parts = JSON.createArrayNode();
-        table.id().forEach(key -> parts.add(payload.at(key)));
-        return parts.toString();
+        for (JsonNode value : values) {
+            if (parseId(value) == null) {
+                return new Key(null, null, value);
+            }
+            parts.add(value);
+        }
+        return new Key(parts.toString(), null, null);
     }
 
     /** @param stored when the event happened unless its declared event-time field says otherwise (epoch ms) */
@@ -206,15 +221,14 @@ public final class Normalizer {
                     : "the text (template " + table.text().source() + ") is empty");
         }
         String id;
-        JsonPointer missingKey = missingKey(payload);
-        if (missingKey == null) {
-            JsonNode invalid = invalidKey(payload);
-            if (invalid != null) {
-                return invalidId(event, invalid);
+        Key key = key(payload);
+        if (key.missing() == null) {
+            if (key.invalid() != null) {
+                return invalidId(event, key.invalid());
             }
-            id = id(payload);
+            id = key.id();
         } else if (table.format() == TableFormat.DEBEZIUM || table.id().size() > 1) {
-            return reject(event, Rejection.Reason.MISSING_ID, "the " + where() + " has no key field '" + label(missingKey) + "'");
+            return reject(event, Rejection.Reason.MISSING_ID, "the " + where() + " has no key field '" + label(key.missing()) + "'");
         } else if (event.msgId() != null && !event.msgId().isEmpty()) {
             id = event.msgId();
         } else {
