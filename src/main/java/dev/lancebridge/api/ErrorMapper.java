@@ -32,6 +32,12 @@ public class ErrorMapper {
         return error(Response.Status.FORBIDDEN, "forbidden", "this route needs an API key with role 'admin'");
     }
 
+    /** A change sent to a search replica: only the writer changes a table. */
+    @ServerExceptionMapper
+    public Response readOnly(dev.lancebridge.store.ReadOnlyTableException e) {
+        return error(Response.Status.CONFLICT, "search replica", e.getMessage());
+    }
+
     @ServerExceptionMapper
     public Response reembedRefused(dev.lancebridge.ingest.ReembedRefusedException e) {
         return error(Response.Status.CONFLICT, "re-embed refused", e.getMessage());

@@ -17,6 +17,12 @@ import java.util.Optional;
 @ConfigMapping(prefix = "bridge")
 public interface BridgeConfig {
 
+    /** {@code writer} (the default) consumes and commits; {@code search} serves the API from the store (see README, Beyond one machine). */
+    @WithDefault("writer")
+    Role role();
+
+    ReplicaSettings replica();
+
     Nats nats();
 
     Store store();
@@ -88,9 +94,20 @@ public interface BridgeConfig {
     }
 
     interface Store {
-        /** Directory that holds one {@code <table>.lance} dataset per table, plus {@code _bridge/} state. */
+        /**
+         * Where the tables are: a directory, or an object-store prefix ({@code s3://bucket/prefix},
+         * {@code gs://}, {@code az://}). It holds one {@code <table>.lance} dataset per table, plus
+         * {@code _bridge/} state.
+         */
         @WithDefault("data")
-        Path path();
+        String path();
+
+        /**
+         * Storage options handed to Lance for an object store (its names: {@code aws_endpoint},
+         * {@code aws_region}, {@code aws_access_key_id}, {@code aws_secret_access_key},
+         * {@code allow_http}, ...). Values of keys naming a secret, key or token are redacted.
+         */
+        Map<String, String> options();
 
         /**
          * Native memory Lance may use to cache index pages, shared by all tables. It fills only

@@ -13,6 +13,9 @@ import java.util.List;
 @ApplicationScoped
 public class ConfiguredSecrets {
 
+    /** Store options whose values are credentials: {@code aws_secret_access_key}, {@code azure_storage_account_key}, tokens. */
+    private static final java.util.regex.Pattern SECRET_OPTION = java.util.regex.Pattern.compile("(?i)secret|key|token|password|sas");
+
     void remember(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent started, BridgeConfig config) {
         Redaction.know(of(config));
     }
@@ -24,6 +27,11 @@ public class ConfiguredSecrets {
         config.embedders().values().forEach(embedder -> embedder.apiKey().ifPresent(secrets::add));
         config.nats().password().ifPresent(secrets::add);
         config.nats().token().ifPresent(secrets::add);
+        config.store().options().forEach((name, value) -> {
+            if (SECRET_OPTION.matcher(name).find()) {
+                secrets.add(value);
+            }
+        });
         return secrets;
     }
 }

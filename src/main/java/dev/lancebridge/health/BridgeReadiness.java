@@ -30,8 +30,12 @@ public class BridgeReadiness implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         boolean open = pipelines.started();
-        HealthCheckResponseBuilder response = HealthCheckResponse.named("search")
-                .withData("store", store.writable() ? "writable" : "not writable (search goes on; ingest waits): " + store.root());
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("search");
+        if (pipelines.searchReplica()) {
+            response.withData("store", "read by a search replica: " + store.location());
+        } else {
+            response.withData("store", store.writable() ? "writable" : "not writable (search goes on; ingest waits): " + store.location());
+        }
         Map<String, String> broken = pipelines.broken();
         for (String table : pipelines.tables()) {
             if (broken.containsKey(table)) {

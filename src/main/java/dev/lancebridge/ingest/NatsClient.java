@@ -27,7 +27,7 @@ public class NatsClient {
     private final BridgeConfig config;
     private final Vertx vertx;
     private final Instance<LocalNatsUrl> localServer;
-    private Connection connection;
+    private volatile Connection connection;
 
     public NatsClient(BridgeConfig config, Vertx vertx, Instance<LocalNatsUrl> localServer) {
         this.config = config;
@@ -107,6 +107,11 @@ public class NatsClient {
     /** Where NATS is when {@code bridge.nats.url} is unset: a local server in dev mode, else the default port here. */
     private String defaultUrl() {
         return localServer.isResolvable() ? localServer.get().url() : DEFAULT_URL;
+    }
+
+    /** The connection, or null before it was made (for what may do without it). */
+    public Connection connectionOrNull() {
+        return connection;
     }
 
     public Connection connection() {

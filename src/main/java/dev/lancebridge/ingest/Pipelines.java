@@ -81,6 +81,13 @@ public class Pipelines {
                         + e.getMessage(), e);
             }
         });
+        if (config.role() == dev.lancebridge.config.Role.SEARCH) {
+            // a search replica: no consumer, no commit; SearchReplica opens and follows the tables
+            nats.connect();
+            started = true;
+            return;
+        }
+        store.requireSafeCommits();
         declarations.forEach((name, declaration) -> {
             try {
                 openTable(name, declaration);
@@ -108,6 +115,7 @@ public class Pipelines {
                 return;
             }
             LanceTable table = store.table(name).orElseThrow();
+            table.onCommitted(version -> CommitAnnouncements.announce(nats.connectionOrNull(), name, version));
             maintenance.schedule(table);
             metrics.watch(table);
             if (!held.containsKey(name)) {
@@ -169,7 +177,7 @@ public class Pipelines {
         pipeline.start();
         pipelines.put(name, pipeline);
         LOG.infof("table %s: %s on %s -> %s (%d rows; embedder %s: %s, %d dimensions; columns %s)", name, table.stream(),
-                table.subjects(), lanceTable.path(), lanceTable.countRows(null), declaration.embedder(), embedder.model(),
+                table.subjects(), lanceTable.uri(), lanceTable.countRows(null), declaration.embedder(), embedder.model(),
                 embedder.dimension(), declaration.columns().stream().map(c -> c.name() + " " + c.type().declared()).toList());
     }
 
@@ -196,6 +204,16 @@ public class Pipelines {
     }
 
     /** The table as declared, checked. */
+    /** The layout {@code table} is written in with its declared embedder (a search replica opens it so). */
+    public TableLayout layoutOf(String table) {
+        return layout(declarations.get(table), declaredEmbedders.get(table));
+    }
+
+    /** True on a search replica ({@code bridge.role=search}): no consumer, no commit. */
+    public boolean searchReplica() {
+        return config.role() == dev.lancebridge.config.Role.SEARCH;
+    }
+
     public TableDeclaration declaration(String table) {
         return declarations.get(table);
     }

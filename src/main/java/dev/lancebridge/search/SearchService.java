@@ -41,8 +41,12 @@ public class SearchService {
     private final Admission admission;
     private final RequestLimits limits;
 
-    public SearchService(BridgeConfig config, LanceStore store, Embedders embedders, Maintenance maintenance, Admission admission) {
+    private final dev.lancebridge.replica.SearchReplica replica;
+
+    public SearchService(BridgeConfig config, LanceStore store, Embedders embedders, Maintenance maintenance, Admission admission,
+                         dev.lancebridge.replica.SearchReplica replica) {
         this.config = config;
+        this.replica = replica;
         this.store = store;
         this.embedders = embedders;
         this.maintenance = maintenance;
@@ -57,8 +61,8 @@ public class SearchService {
         Map<String, String> columns = new java.util.TreeMap<>();
         declared.columns().forEach((column, declaration) -> columns.put(column, declaration.type()));
         return new TableInfo(name, stats.rows(), stats.version(), declared.stream(), declared.subjects(), columns,
-                new TableInfo.Embedding(declared.embedder(), table.model(), table.dimension()), table.path().toString(), stats.fragments(),
-                stats.versions(), stats.indexes(), stats.diskBytes(), stats.lastMaintenance());
+                new TableInfo.Embedding(declared.embedder(), table.model(), table.dimension()), table.uri(), stats.fragments(),
+                stats.versions(), stats.indexes(), stats.diskBytes(), stats.lastMaintenance(), replica.state(name).orElse(null));
     }
 
     /** Runs a maintenance pass on the table now and says what it did. */

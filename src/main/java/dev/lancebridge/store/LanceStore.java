@@ -20,13 +20,13 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The local store: one directory of LanceDB tables. Owns the Arrow allocator and the Lance
+ * The store: one directory (or object-store prefix, see {@link StoreLocation}) of LanceDB tables. Owns the Arrow allocator and the Lance
  * session (caches) every table shares, and closes them.
  */
 @ApplicationScoped
 public class LanceStore implements AutoCloseable {
 
-    private final Path root;
+    private final StoreLocation location;
     private final BufferAllocator allocator = new RootAllocator();
     private final Session session;
     private final IndexPolicy indexPolicy;
@@ -44,7 +44,8 @@ public class LanceStore implements AutoCloseable {
 
     @Inject
     public LanceStore(BridgeConfig config) {
-        this(config.store().path(), config.store().indexCache().asLongValue(), config.store().metadataCache().asLongValue(),
+        this(StoreLocation.of(config.store().path(), config.store().options()), config.store().indexCache().asLongValue(),
+                config.store().metadataCache().asLongValue(),
                 indexPolicy(config.store().vectorIndex()));
     }
 
@@ -54,11 +55,15 @@ public class LanceStore implements AutoCloseable {
     }
 
     public LanceStore(Path root, IndexPolicy indexPolicy) {
-        this(root, 1L << 30, 64L << 20, indexPolicy);
+        this(StoreLocation.local(root), indexPolicy);
     }
 
-    public LanceStore(Path root, long indexCacheBytes, long metadataCacheBytes, IndexPolicy indexPolicy) {
-        this.root = root.toAbsolutePath();
+    public LanceStore(StoreLocation location, IndexPolicy indexPolicy) {
+        this(location, 1L << 30, 64L << 20, indexPolicy);
+    }
+
+    public LanceStore(StoreLocation location, long indexCacheBytes, long metadataCacheBytes, IndexPolicy indexPolicy) {
+        this.location = location;
         this.session = Session.create(indexCacheBytes, metadataCacheBytes);
         this.cacheLimitBytes = indexCacheBytes + metadataCacheBytes;
         this.indexPolicy = indexPolicy;
@@ -68,8 +73,8 @@ public class LanceStore implements AutoCloseable {
         return new IndexPolicy(config.minRows(), config.rowsPerPartition(), config.m(), config.efConstruction());
     }
 
-    public Path root() {
-        return root;
+    public StoreLocation location() {
+        return location;
     }
 
     /** Native memory Lance's caches (index pages, manifests and file metadata) hold now, all tables together. */
@@ -102,13 +107,43 @@ public class LanceStore implements AutoCloseable {
      */
     public LanceTable open(String name, TableLayout layout) {
         return tables.computeIfAbsent(name, n -> {
-            try {
-                Files.createDirectories(root);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot create the store directory " + root, e);
+            if (location.local()) {
+                try {
+                    Files.createDirectories(location.directory());
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot create the store directory " + location, e);
+                }
             }
-            return LanceTable.open(n, root, allocator.newChildAllocator(n, 0, Long.MAX_VALUE), session, layout, indexPolicy);
+            return LanceTable.open(n, location, allocator.newChildAllocator(n, 0, Long.MAX_VALUE), session, layout, indexPolicy);
         });
+    }
+
+    /**
+     * Refuses to go on (an {@link UnsafeStoreException}) when commits to this store could be lost:
+     * an object store that ignores conditional PUT. Called once by the writer before it opens a table.
+     */
+    public void requireSafeCommits() {
+        if (!location.local()) {
+            ObjectStoreProbe.requireConditionalPut(location);
+        }
+    }
+
+    /**
+     * Opens the table {@code name} for a search replica: read-only, following its writer's commits.
+     * Empty while the writer has not created it yet (ask again later).
+     */
+    public Optional<LanceTable> openReadOnly(String name, TableLayout layout) {
+        return Optional.ofNullable(tables.compute(name, (n, open) -> {
+            if (open != null) {
+                return open;
+            }
+            BufferAllocator tableAllocator = allocator.newChildAllocator(n, 0, Long.MAX_VALUE);
+            Optional<LanceTable> found = LanceTable.openReadOnly(n, location, tableAllocator, session, layout, indexPolicy);
+            if (found.isEmpty()) {
+                tableAllocator.close();
+            }
+            return found.orElse(null);
+        }));
     }
 
     /** Records that {@code name} could not be opened: it is out of service, the other tables are not. */
@@ -123,17 +158,20 @@ public class LanceStore implements AutoCloseable {
 
     /** The model and dimension the vectors of the stored table {@code name} are from; empty when there is no such table yet. */
     public Optional<StoredEmbedding> storedEmbedding(String name) {
-        Path path = root.resolve(name + ".lance");
-        if (!Files.exists(path)) {
+        String uri = location.uri(name + ".lance");
+        Optional<org.lance.Dataset> stored;
+        try {
+            stored = location.open(allocator, uri, session);
+        } catch (Exception e) { // Lance's JNI throws IOException undeclared
+            throw new StoreException("could not read table '" + name + "' at " + uri + ": " + e.getMessage(), e);
+        }
+        if (stored.isEmpty()) {
             return Optional.empty();
         }
-        try (org.lance.Dataset dataset = org.lance.Dataset.open(allocator, path.toString(),
-                new org.lance.ReadOptions.Builder().setSession(session).build())) {
+        try (org.lance.Dataset dataset = stored.get()) {
             org.apache.arrow.vector.types.pojo.Schema schema = dataset.getSchema();
             return Optional.of(new StoredEmbedding(SchemaEvolution.storedModel(schema).orElse(null),
                     SchemaEvolution.storedDimension(schema)));
-        } catch (Exception e) { // Lance's JNI throws IOException undeclared
-            throw new StoreException("could not read table '" + name + "' at " + path + ": " + e.getMessage(), e);
         }
     }
 
@@ -143,10 +181,14 @@ public class LanceStore implements AutoCloseable {
 
     /**
      * True when the store takes writes: a small probe file can be written and synced (a full
-     * disk or a read-only directory refuses it; permissions alone would not tell a full disk).
+     * disk or a read-only directory refuses it; permissions alone would not tell a full disk),
+     * or on an object store, a small object can be put.
      */
     public boolean writable() {
-        Path probe = root.resolve(".write-probe");
+        if (!location.local()) {
+            return ObjectStoreProbe.writable(location, PROBE_BYTES);
+        }
+        Path probe = location.directory().resolve(".write-probe");
         try {
             try (FileChannel channel = FileChannel.open(probe, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {

@@ -6,7 +6,6 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.lance.Dataset;
 import org.lance.Session;
-import org.lance.WriteParams;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +34,8 @@ public final class LanceTable implements AutoCloseable {
     /** The BM25 relevance column of a full-text search. */
     public static final String SCORE = "_score";
     private final String name;
-    private final Path path;
+    private final String uri;
+    private final StoreLocation store;
     private final BufferAllocator allocator;
     private final ReadHandles handles;
     private final TableWriter writer;
@@ -44,41 +44,42 @@ public final class LanceTable implements AutoCloseable {
     private final TableScans scans;
     private final MovedRows moved = new MovedRows();
 
-    private LanceTable(String name, Path path, BufferAllocator allocator, Session session, TableLayout layout,
-                       Tombstones tombstones, IndexPolicy indexPolicy, Dataset latest) {
+    private LanceTable(String name, StoreLocation store, BufferAllocator allocator, Session session, TableLayout layout,
+                       Tombstones tombstones, IndexPolicy indexPolicy, Dataset latest, boolean readOnly) {
         this.name = name;
-        this.path = path;
+        this.uri = store.uri(name + ".lance");
+        this.store = store;
         this.allocator = allocator;
-        this.handles = new ReadHandles(name, path, allocator, session);
+        this.handles = new ReadHandles(name, uri, store, allocator, session);
         ReentrantLock maintenanceLock = new ReentrantLock();
-        this.writer = new TableWriter(name, path, allocator, session, handles, tombstones, maintenanceLock, layout, latest);
+        this.writer = new TableWriter(name, store, allocator, session, handles, tombstones, maintenanceLock, layout, latest, readOnly);
         this.maintenance = new TableMaintenance(name, handles, writer, indexPolicy, maintenanceLock);
         this.versions = new TableVersions(name, handles);
         this.scans = new TableScans(name, handles, allocator);
     }
 
     /**
-     * Opens {@code <storeDir>/<name>.lance}, creating an empty table if there is none, and adds
+     * Opens {@code <store>/<name>.lance}, creating an empty table if there is none, and adds
      * the declared columns an existing table lacks.
      *
      * @throws IncompatibleTableException when the stored table cannot take the layout
      */
-    static LanceTable open(String name, Path storeDir, BufferAllocator allocator, Session session,
+    static LanceTable open(String name, StoreLocation store, BufferAllocator allocator, Session session,
                            TableLayout layout, IndexPolicy indexPolicy) {
-        Path path = storeDir.resolve(name + ".lance");
+        String uri = store.uri(name + ".lance");
         org.apache.arrow.vector.types.pojo.Schema declared = layout.schema();
         Tombstones tombstones = null;
         try {
-            Files.createDirectories(storeDir.resolve("_bridge"));
-            tombstones = Tombstones.open(storeDir.resolve("_bridge"), name, layout.ordering(), allocator, session);
-            Dataset dataset = Files.exists(path)
-                    ? Dataset.open(allocator, path.toString(), ReadHandles.options(session))
-                    : Dataset.create(allocator, path.toString(), declared, new WriteParams.Builder().build());
+            if (store.local()) {
+                Files.createDirectories(store.directory().resolve("_bridge"));
+            }
+            tombstones = Tombstones.open(store, name, layout.ordering(), allocator, session);
+            Dataset dataset = store.openOrCreate(allocator, uri, session, declared);
             List<org.apache.arrow.vector.types.pojo.Field> missing = SchemaEvolution.missingFields(name, dataset.getSchema(), layout);
             if (!missing.isEmpty()) {
                 dataset.addColumns(missing);
                 dataset.close();
-                dataset = Dataset.open(allocator, path.toString(), ReadHandles.options(session));
+                dataset = Dataset.open(allocator, uri, store.read(session));
                 LOG.infof("table %s: added the columns %s (existing rows hold null)", name,
                         missing.stream().map(org.apache.arrow.vector.types.pojo.Field::getName).toList());
             }
@@ -88,7 +89,7 @@ public final class LanceTable implements AutoCloseable {
                         + " merge into such a table once it has a vector index, so it keeps brute-force search."
                         + " Re-create it (replay the stream into a new store) to get the index.", name);
             }
-            return new LanceTable(name, path, allocator, session, layout, tombstones, indexPolicy, dataset);
+            return new LanceTable(name, store, allocator, session, layout, tombstones, indexPolicy, dataset, false);
         } catch (Exception e) {
             if (tombstones != null) {
                 tombstones.close();
@@ -96,16 +97,55 @@ public final class LanceTable implements AutoCloseable {
             if (e instanceof IncompatibleTableException incompatible) {
                 throw incompatible;
             }
-            throw new StoreException("could not open table '" + name + "' at " + path + ": " + e.getMessage(), e);
+            throw new StoreException("could not open table '" + name + "' at " + uri + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Opens {@code <store>/<name>.lance} for a search replica: read-only (no table, tombstones or
+     * columns are created), following the versions the writer commits ({@link #follow}). Empty
+     * while the writer has not created the table yet.
+     */
+    static java.util.Optional<LanceTable> openReadOnly(String name, StoreLocation store, BufferAllocator allocator, Session session,
+                                                       TableLayout layout, IndexPolicy indexPolicy) {
+        String uri = store.uri(name + ".lance");
+        try {
+            return store.open(allocator, uri, session).map(dataset -> {
+                org.apache.arrow.vector.types.pojo.Schema stored = dataset.getSchema();
+                TableLayout following = new TableLayout(layout.columns(), SchemaEvolution.storedDimension(stored),
+                        SchemaEvolution.storedModel(stored).orElse(layout.model()), layout.function(), layout.ordering());
+                return new LanceTable(name, store, allocator, session, following, null, indexPolicy, dataset, true);
+            });
+        } catch (RuntimeException e) {
+            throw new StoreException("could not open table '" + name + "' at " + uri + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A search replica's step: switches to the newest version the writer committed. Returns when
+     * that version was committed (the writer's clock), or empty when there was nothing newer.
+     */
+    public java.util.Optional<java.time.Instant> follow() {
+        return java.util.Optional.ofNullable(writer.follow());
+    }
+
+    /** True for a search replica's table (it never changes the table). */
+    public boolean readOnly() {
+        return writer.readOnly();
+    }
+
+    /** Tells {@code listener} every version the writer commits (rows, compaction, re-embed). */
+    public void onCommitted(java.util.function.LongConsumer listener) {
+        writer.onCommitted(listener);
     }
 
     public String name() {
         return name;
     }
 
-    public Path path() {
-        return path;
+    /** Where the table is: {@code <store>/<name>.lance}, a directory or an object-store URI. */
+    public String uri() {
+        return uri;
     }
 
     public int dimension() {
@@ -231,9 +271,14 @@ public final class LanceTable implements AutoCloseable {
     /**
      * Manifests under {@code _versions/}: one per version still on disk. Counted from the listing,
      * because reading every manifest ({@code listVersions}) costs a file read per version, and a
-     * busy table keeps tens of thousands within the retention.
+     * busy table keeps tens of thousands within the retention. -1 on an object store, where a
+     * listing is a paged request per thousand objects: too much for a status read.
      */
     private int versionsOnDisk() {
+        if (!store.local()) {
+            return -1;
+        }
+        Path path = store.directory().resolve(name + ".lance");
         try (java.util.stream.Stream<Path> files = Files.list(path.resolve("_versions"))) {
             return (int) files.filter(file -> file.getFileName().toString().endsWith(".manifest")).count();
         } catch (java.io.IOException | java.io.UncheckedIOException e) {
@@ -241,8 +286,12 @@ public final class LanceTable implements AutoCloseable {
         }
     }
 
-    /** Bytes under the table's directory: every version's data, manifests and indexes. */
+    /** Bytes under the table's directory: every version's data, manifests and indexes; -1 on an object store (as above). */
     private long diskBytes() {
+        if (!store.local()) {
+            return -1;
+        }
+        Path path = store.directory().resolve(name + ".lance");
         try (java.util.stream.Stream<Path> files = Files.walk(path)) {
             return files.filter(Files::isRegularFile).mapToLong(file -> {
                 try {
@@ -302,6 +351,7 @@ public final class LanceTable implements AutoCloseable {
      * with the writer is retried. The outcome, failed or not, is kept for {@link #stats()}.
      */
     public MaintenanceStats maintain(java.time.Duration retention) {
+        writer.requireWriter();
         return maintenance.maintain(retention);
     }
 
@@ -329,6 +379,7 @@ public final class LanceTable implements AutoCloseable {
      */
     public long reembed(TableLayout next, java.util.function.Function<List<String>, List<float[]>> embed,
                         java.util.function.LongConsumer progress) {
+        writer.requireWriter();
         return maintenance.reembed(next, embed, progress);
     }
 

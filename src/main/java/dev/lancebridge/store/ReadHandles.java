@@ -2,10 +2,7 @@ package dev.lancebridge.store;
 
 import org.apache.arrow.memory.BufferAllocator;
 import org.lance.Dataset;
-import org.lance.ReadOptions;
 import org.lance.Session;
-
-import java.nio.file.Path;
 
 /**
  * How a table's versions are opened for reading. The latest committed version is opened once
@@ -16,33 +13,30 @@ import java.nio.file.Path;
 final class ReadHandles {
 
     private final String table;
-    private final Path path;
+    private final String uri;
+    private final StoreLocation store;
     private final BufferAllocator allocator;
     private final Session session;
     /** The handle of the latest version, shared; guarded by this object's lock. */
     private Shared latest;
 
-    ReadHandles(String table, Path path, BufferAllocator allocator, Session session) {
+    ReadHandles(String table, String uri, StoreLocation store, BufferAllocator allocator, Session session) {
         this.table = table;
-        this.path = path;
+        this.uri = uri;
+        this.store = store;
         this.allocator = allocator;
         this.session = session;
     }
 
-    /** Read options sharing the store's caches ({@code session}). */
-    static ReadOptions options(Session session) {
-        return new ReadOptions.Builder().setSession(session).build();
-    }
-
     /** A handle of its own on the newest version; the caller closes it. */
     Dataset openLatest() {
-        return Dataset.open(allocator, path.toString(), options(session));
+        return Dataset.open(allocator, uri, store.read(session));
     }
 
     /** A handle of its own on {@code version}; the caller closes it. */
     Dataset openVersion(long version) {
         try {
-            return Dataset.open(allocator, path.toString(), new ReadOptions.Builder().setSession(session).setVersion(version).build());
+            return Dataset.open(allocator, uri, store.read(session, version));
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("table '" + table + "' has no version " + version, e);
         }

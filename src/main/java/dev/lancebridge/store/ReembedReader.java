@@ -40,11 +40,11 @@ final class ReembedReader extends ArrowReader {
     private boolean sourceClosed;
 
     /**
-     * Writes every row of {@code latest} (the table at {@code path}) again, with vectors from {@code embed} laid out as
+     * Writes every row of {@code latest} (a table of {@code store}) again, with vectors from {@code embed} laid out as
      * {@code next}, as one new version of the table (an overwrite: one commit). Every other
      * column keeps its stored type.
      */
-    static void rewrite(String table, Dataset latest, java.nio.file.Path path, TableLayout next, Function<List<String>, List<float[]>> embed,
+    static void rewrite(String table, Dataset latest, StoreLocation store, TableLayout next, Function<List<String>, List<float[]>> embed,
                         LongConsumer progress, BufferAllocator allocator, Session session) {
         Schema stored = latest.getSchema();
         List<Field> fields = new ArrayList<>();
@@ -56,8 +56,8 @@ final class ReembedReader extends ArrowReader {
                 .filter(column -> !column.equals(TableSchema.VECTOR)).toList();
         try (LanceScanner scanner = latest.newScan(new ScanOptions.Builder().columns(read).batchSize(256).build());
              ReembedReader rows = new ReembedReader(allocator, scanner.scanBatches(), target, next.model(), embed, progress);
-             Dataset ignored = Dataset.write().allocator(allocator).reader(rows).uri(path.toString())
-                     .mode(WriteParams.WriteMode.OVERWRITE).session(session).execute()) {
+             Dataset ignored = Dataset.write().allocator(allocator).reader(rows).uri(latest.uri())
+                     .mode(WriteParams.WriteMode.OVERWRITE).storageOptions(store.options()).session(session).execute()) {
             // committed: the new version holds every row with its new vector
         } catch (RuntimeException e) {
             throw e;

@@ -13,7 +13,6 @@ import org.lance.cleanup.RemovalStats;
 import org.lance.compaction.CompactionOptions;
 import org.lance.merge.MergeInsertStats;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -47,7 +46,7 @@ final class TableWriter {
             .withTargetRowsPerFragment(COMPACTED_FRAGMENT_ROWS).build();
 
     private final String name;
-    private final Path path;
+    private final StoreLocation store;
     private final BufferAllocator allocator;
     private final Session session;
     private final ReadHandles handles;
@@ -67,11 +66,15 @@ final class TableWriter {
     /** Ids the table may hold: rows with other ids are appended, not merged. */
     private final KnownIds knownIds = new KnownIds();
     private final Thread knownIdsLoad;
+    /** A search replica's table: it never writes, it follows the versions the writer commits ({@link #follow}). */
+    private final boolean readOnly;
+    /** Told every version this writer commits (compaction and re-embed too), e.g. to notify search replicas. */
+    private volatile java.util.function.LongConsumer commitListener = version -> { };
 
-    TableWriter(String name, Path path, BufferAllocator allocator, Session session, ReadHandles handles, Tombstones tombstones,
-                ReentrantLock maintenance, TableLayout layout, Dataset latest) {
+    TableWriter(String name, StoreLocation store, BufferAllocator allocator, Session session, ReadHandles handles, Tombstones tombstones,
+                ReentrantLock maintenance, TableLayout layout, Dataset latest, boolean readOnly) {
         this.name = name;
-        this.path = path;
+        this.store = store;
         this.allocator = allocator;
         this.session = session;
         this.handles = handles;
@@ -82,10 +85,61 @@ final class TableWriter {
         this.schema = latest.getSchema();
         this.latest = latest;
         this.committedVersion = latest.version();
+        this.readOnly = readOnly;
+        if (readOnly) {
+            this.knownIdsLoad = null; // a replica never decides append vs merge
+            return;
+        }
         Dataset atOpen = handles.openLatest();
         this.knownIdsLoad = dev.lancebridge.config.DaemonThreads.named("ids-" + name)
                 .newThread(() -> knownIds.load(name, atOpen));
         knownIdsLoad.start();
+    }
+
+    /** Throws unless this is the table's writer (a search replica's table refuses every change). */
+    void requireWriter() {
+        if (readOnly) {
+            throw new ReadOnlyTableException(name);
+        }
+    }
+
+    boolean readOnly() {
+        return readOnly;
+    }
+
+    void onCommitted(java.util.function.LongConsumer listener) {
+        commitListener = listener;
+    }
+
+    /** Records {@code version} as committed (searches read it from now on) and tells the listener. */
+    private void markCommitted(long version) {
+        committedVersion = version;
+        commitListener.accept(version);
+    }
+
+    /**
+     * A search replica's step: moves to the newest version the writer committed, with its schema
+     * and its vectors' model and dimension (a re-embed on the writer changes them), switched
+     * together as {@link #reembed} does. Returns when the version switched to was committed (the
+     * writer's clock), or null when there is nothing newer.
+     */
+    synchronized java.time.Instant follow() {
+        Dataset newest = handles.openLatest();
+        if (newest.version() == committedVersion) {
+            newest.close();
+            return null;
+        }
+        Schema stored = newest.getSchema();
+        TableLayout following = new TableLayout(layout.columns(), SchemaEvolution.storedDimension(stored),
+                SchemaEvolution.storedModel(stored).orElse(layout.model()), layout.function(), layout.ordering());
+        synchronized (versionSwitch) {
+            latest.close();
+            latest = newest;
+            layout = following;
+            schema = stored;
+            committedVersion = newest.version();
+        }
+        return newest.getVersion().getDataTime().toInstant();
     }
 
     long committedVersion() {
@@ -119,6 +173,7 @@ final class TableWriter {
 
     /** See {@link LanceTable#commit}. */
     synchronized CommitStats commit(List<? extends Normalized> changes) {
+        requireWriter();
         Map<String, Normalized> newest = latestPerId(changes);
         List<Row> rows = new ArrayList<>();
         List<Deletion> deletions = new ArrayList<>();
@@ -171,7 +226,7 @@ final class TableWriter {
                 updated = stats.numUpdatedRows();
                 skipped += known.size() - stats.numInsertedRows() - updated;
             }
-            committedVersion = latest.version();
+            markCommitted(latest.version());
             long deleted = deletions.size() + truncations.size();
             CommitStats committed = new CommitStats(inserted, updated, deleted, skipped, committedVersion);
             compactIfDue();
@@ -211,7 +266,7 @@ final class TableWriter {
 
     /** Appends rows whose ids the table cannot hold yet ({@link KnownIds}): no join, one new fragment. */
     private void append(List<Row> rows) {
-        Dataset next = Upserts.append(latest, allocator, session, RowBatch.of(rows, schema, layout, allocator));
+        Dataset next = Upserts.append(latest, store, allocator, session, RowBatch.of(rows, schema, layout, allocator));
         latest.close();
         latest = next;
     }
@@ -259,16 +314,21 @@ final class TableWriter {
 
     /** See {@link LanceTable#ackedThrough}. */
     synchronized void ackedThrough(long seq) {
+        requireWriter();
         tombstones.forgetThrough(seq);
     }
 
     /** Tombstones held in memory, and in the dataset beside the table (for tests and figures). */
     synchronized long[] tombstoneCounts() {
+        if (readOnly) {
+            return new long[] {0, 0};
+        }
         return new long[] {tombstones.inMemory(), tombstones.stored()};
     }
 
     /** A maintenance pass's part under the writer's lock: tombstones, compaction, cleanup of old versions. */
     synchronized void compactAndClean(java.time.Duration retention, MaintenanceStats.Builder pass) {
+        requireWriter();
         tombstones.maintain();
         pass.fragmentsBefore = latest.getFragments().size();
         latest.compact();
@@ -289,7 +349,7 @@ final class TableWriter {
         Dataset newest = handles.openLatest();
         latest.close();
         latest = newest;
-        committedVersion = latest.version();
+        markCommitted(latest.version());
     }
 
     /**
@@ -298,7 +358,8 @@ final class TableWriter {
      */
     synchronized long reembed(TableLayout next, java.util.function.Function<List<String>, List<float[]>> embed,
                               java.util.function.LongConsumer progress) {
-        ReembedReader.rewrite(name, latest, path, next, embed, progress, allocator, session);
+        requireWriter();
+        ReembedReader.rewrite(name, latest, store, next, embed, progress, allocator, session);
         Dataset indexed = handles.openLatest();
         try {
             TableIndexes.ensureScalar(indexed);
@@ -312,28 +373,35 @@ final class TableWriter {
             latest = newest;
             layout = next;
             schema = newest.getSchema();
-            committedVersion = newest.version();
+            markCommitted(newest.version());
         }
         return committedVersion;
     }
 
     synchronized TagInfo tag(TableVersions versions, String tag, Long version) {
+        requireWriter();
         return versions.tag(latest, tag, version == null ? latest.latestVersion() : version);
     }
 
     synchronized boolean untag(TableVersions versions, String tag) {
+        requireWriter();
         return versions.untag(latest, tag);
     }
 
     /** Stops the load of the known ids; false when it is still reading after 10 s. */
     boolean stopLoading() throws InterruptedException {
         knownIds.stop();
+        if (knownIdsLoad == null) {
+            return true;
+        }
         knownIdsLoad.join(10_000); // its scan reads through the table's allocator
         return !knownIdsLoad.isAlive();
     }
 
     synchronized void close() {
         latest.close();
-        tombstones.close();
+        if (tombstones != null) {
+            tombstones.close();
+        }
     }
 }

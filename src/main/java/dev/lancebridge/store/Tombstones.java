@@ -12,15 +12,11 @@ import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.lance.Dataset;
-import org.lance.ReadOptions;
 import org.lance.Session;
-import org.lance.WriteParams;
 import org.lance.ipc.LanceScanner;
 import org.lance.ipc.ScanOptions;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +51,7 @@ final class Tombstones implements AutoCloseable {
 
     private final BufferAllocator allocator;
     private final Session session;
+    private final StoreLocation store;
     private final Ordering ordering;
     private final Schema schema;
     /** Per deleted id, the position of its deletion and when it was recorded (epoch ms; 0 for a stream-ordered table). */
@@ -73,7 +70,8 @@ final class Tombstones implements AutoCloseable {
         }
     }
 
-    private Tombstones(BufferAllocator allocator, Session session, Ordering ordering, Dataset dataset) {
+    private Tombstones(BufferAllocator allocator, Session session, StoreLocation store, Ordering ordering, Dataset dataset) {
+        this.store = store;
         this.allocator = allocator;
         this.session = session;
         this.ordering = ordering;
@@ -81,14 +79,12 @@ final class Tombstones implements AutoCloseable {
         this.dataset = dataset;
     }
 
-    /** The tombstones of table {@code name}, in {@code dir}: a table ordered by source keeps them in a dataset of their own. */
-    static Tombstones open(Path dir, String name, Ordering ordering, BufferAllocator allocator, Session session)
+    /** The tombstones of table {@code name}, in the store's {@code _bridge/}: a table ordered by source keeps them in a dataset of their own. */
+    static Tombstones open(StoreLocation store, String name, Ordering ordering, BufferAllocator allocator, Session session)
             throws java.io.IOException {
-        Path path = dir.resolve(name + (ordering.bySource() ? ".source-tombstones.lance" : ".tombstones.lance"));
-        Dataset dataset = Files.exists(path)
-                ? Dataset.open(allocator, path.toString(), new ReadOptions.Builder().setSession(session).build())
-                : Dataset.create(allocator, path.toString(), schema(ordering), new WriteParams.Builder().build());
-        Tombstones tombstones = new Tombstones(allocator, session, ordering, dataset);
+        String uri = store.uri("_bridge/" + name + (ordering.bySource() ? ".source-tombstones.lance" : ".tombstones.lance"));
+        Dataset dataset = store.openOrCreate(allocator, uri, session, schema(ordering));
+        Tombstones tombstones = new Tombstones(allocator, session, store, ordering, dataset);
         tombstones.load();
         return tombstones;
     }
@@ -235,7 +231,7 @@ final class Tombstones implements AutoCloseable {
 
     /** A write made a new version: continue from it. */
     private void reopen() {
-        Dataset next = Dataset.open(allocator, dataset.uri(), new ReadOptions.Builder().setSession(session).build());
+        Dataset next = Dataset.open(allocator, dataset.uri(), store.read(session));
         dataset.close();
         dataset = next;
     }

@@ -45,10 +45,10 @@ final class Upserts {
      * one new version: no join. Takes ownership of {@code batch}. Returns the new version; the
      * caller closes the old handle.
      */
-    static Dataset append(Dataset dataset, BufferAllocator allocator, Session session, VectorSchemaRoot batch) {
+    static Dataset append(Dataset dataset, StoreLocation store, BufferAllocator allocator, Session session, VectorSchemaRoot batch) {
         try (SingleBatchReader reader = new SingleBatchReader(allocator, batch)) {
             return Dataset.write().allocator(allocator).reader(reader).uri(dataset.uri())
-                    .mode(WriteParams.WriteMode.APPEND).session(session).execute();
+                    .mode(WriteParams.WriteMode.APPEND).storageOptions(store.options()).session(session).execute();
         } catch (java.io.IOException e) {
             throw new StoreException("could not hand the batch to Lance: " + e.getMessage(), e);
         }

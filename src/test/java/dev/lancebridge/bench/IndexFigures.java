@@ -6,6 +6,7 @@ import dev.lancebridge.normalize.Row;
 import dev.lancebridge.store.IndexPolicy;
 import dev.lancebridge.store.LanceStore;
 import dev.lancebridge.store.LanceTable;
+import dev.lancebridge.store.StoreLocation;
 import dev.lancebridge.store.MaintenanceStats;
 import dev.lancebridge.store.ScanRequest;
 import dev.lancebridge.store.TableSchema;
@@ -58,7 +59,7 @@ final class IndexFigures {
         // the bridge's default index cache, or BRIDGE_STORE_INDEX_CACHE (e.g. 2G) as the bridge would read it
         long cache = new io.quarkus.runtime.configuration.MemorySizeConverter()
                 .convert(System.getenv().getOrDefault("BRIDGE_STORE_INDEX_CACHE", "1G")).asLongValue();
-        try (LanceStore lance = new LanceStore(store, cache, 64L << 20, new IndexPolicy(count, 100_000, 20, 150))) {
+        try (LanceStore lance = new LanceStore(StoreLocation.local(store), cache, 64L << 20, new IndexPolicy(count, 100_000, 20, 150))) {
             LanceTable table = lance.open("events", 384, InProcessEmbedder.MODEL);
             for (int from = 0; from < count; from += 10_000) {
                 List<Row> batch = new ArrayList<>(10_000);

@@ -327,8 +327,8 @@ class LanceTableTest {
 
     @Test
     void aFullCacheIsReportedSoThatOperatorsCanSizeIt() {
-        try (LanceStore tiny = new LanceStore(dir.resolve("tiny"), 1, 1, IndexPolicy.DEFAULT);
-             LanceStore roomy = new LanceStore(dir.resolve("roomy"), 1L << 30, 64L << 20, IndexPolicy.DEFAULT)) {
+        try (LanceStore tiny = new LanceStore(StoreLocation.local(dir.resolve("tiny")), 1, 1, IndexPolicy.DEFAULT);
+             LanceStore roomy = new LanceStore(StoreLocation.local(dir.resolve("roomy")), 1L << 30, 64L << 20, IndexPolicy.DEFAULT)) {
             for (LanceStore each : List.of(tiny, roomy)) {
                 LanceTable t = each.open("events", DIM, "test-model");
                 t.commit(List.of(row("a", "some text", 1), row("b", "other text", 2)));

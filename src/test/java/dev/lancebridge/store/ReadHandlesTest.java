@@ -32,7 +32,8 @@ class ReadHandlesTest {
         try (LanceStore store = new LanceStore(dir); RootAllocator allocator = new RootAllocator()) {
             LanceTable table = store.open("events", 4, "m");
             long first = table.commit(List.of(row("a", 1))).version();
-            ReadHandles handles = new ReadHandles("events", dir.resolve("events.lance"), allocator, Session.create(1 << 20, 1 << 20));
+            ReadHandles handles = new ReadHandles("events", dir.resolve("events.lance").toString(), StoreLocation.local(dir),
+                    allocator, Session.create(1 << 20, 1 << 20));
 
             ReadHandles.Shared one = handles.acquire(first);
             ReadHandles.Shared two = handles.acquire(first);
@@ -62,7 +63,8 @@ class ReadHandlesTest {
             LanceTable table = store.open("events", 4, "m");
             long first = table.commit(List.of(row("a", 1))).version();
             table.commit(List.of(row("b", 2)));
-            ReadHandles handles = new ReadHandles("events", dir.resolve("events.lance"), allocator, Session.create(1 << 20, 1 << 20));
+            ReadHandles handles = new ReadHandles("events", dir.resolve("events.lance").toString(), StoreLocation.local(dir),
+                    allocator, Session.create(1 << 20, 1 << 20));
             try (Dataset old = handles.openVersion(first)) {
                 assertEquals(1, old.countRows());
             }
