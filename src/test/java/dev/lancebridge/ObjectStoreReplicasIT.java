@@ -169,6 +169,25 @@ class ObjectStoreReplicasIT {
 
     @Test
     @Order(2)
+    void aSecondWriterConfiguredForTheSameTableIsRefused() throws Exception {
+        try (BridgeProcess owner = BridgeProcess.start(server.getURI(), dir.resolve("unused"), log("writer"), writer())) {
+            Path log = log("second-writer");
+            Files.deleteIfExists(log);
+            Map<String, String> env = new HashMap<>(writer());
+            env.put("BRIDGE_WRITER_ID", "intruder");
+            Process refused = BridgeProcess.command(server.getURI(), dir.resolve("unused"), log, env).start();
+            assertTrue(refused.waitFor(90, TimeUnit.SECONDS), "the second writer must stop, not wait");
+            assertNotEquals(0, refused.exitValue());
+            String said = Files.readString(log);
+            assertTrue(said.contains("table 'events' is owned by the writer"), said);
+            // the owner goes on
+            assertEquals(200, owner.status("/q/health/ready"));
+            assertEquals(600, rows(owner));
+        }
+    }
+
+    @Test
+    @Order(3)
     void aWriterRefusesAStoreThatIgnoresConditionalPut() throws Exception {
         try (S3Proxy unsafe = S3Proxy.start(S3Proxy.IGNORES_CONDITIONAL_PUT, dir.resolve("unsafe"))) {
             Path log = log("unsafe-writer");

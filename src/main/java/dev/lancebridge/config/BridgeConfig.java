@@ -23,6 +23,8 @@ public interface BridgeConfig {
 
     ReplicaSettings replica();
 
+    WriterSettings writer();
+
     Nats nats();
 
     Store store();

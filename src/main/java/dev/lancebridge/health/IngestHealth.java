@@ -27,6 +27,10 @@ public class IngestHealth implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         boolean nats = pipelines.natsConnected();
+        if (pipelines.searchReplica()) {
+            return HealthCheckResponse.named("ingest").withData("nats", nats ? "connected" : "disconnected")
+                    .withData("role", "search replica: no ingest, follows the writer").up().build();
+        }
         boolean flowing = pipelines.allRunning();
         HealthCheckResponseBuilder response = HealthCheckResponse.named("ingest")
                 .withData("nats", nats ? "connected" : "disconnected");
@@ -37,6 +41,7 @@ public class IngestHealth implements HealthCheck {
         }
         pipelines.held().forEach((table, hold) -> response.withData("table." + table, "held: " + hold.reason()));
         pipelines.broken().forEach((table, reason) -> response.withData("table." + table, "broken: " + reason));
+        pipelines.lostLeases().forEach((table, reason) -> response.withData("table." + table, reason));
         return response.status(nats && flowing && pipelines.broken().isEmpty()).build();
     }
 

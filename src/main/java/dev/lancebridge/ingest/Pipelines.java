@@ -55,6 +55,9 @@ public class Pipelines {
     private final Map<String, Normalizer> normalizers = new ConcurrentHashMap<>();
     private final Map<String, HeldTable> held = new ConcurrentHashMap<>();
     private Advisories advisories;
+    private TableLeases leases;
+    /** Tables whose lease another writer took while this one ran: they no longer consume. */
+    private final Map<String, String> lostLeases = new ConcurrentHashMap<>();
     private volatile boolean started;
 
     public Pipelines(BridgeConfig config, NatsClient nats, LanceStore store, Embedders embedders, Maintenance maintenance,
@@ -88,6 +91,8 @@ public class Pipelines {
             return;
         }
         store.requireSafeCommits();
+        nats.connect();
+        takeLeases();
         declarations.forEach((name, declaration) -> {
             try {
                 openTable(name, declaration);
@@ -100,7 +105,6 @@ public class Pipelines {
                         + "back to its previous version, see the README's Operations, and restart): %s", name, unreadable.getMessage());
             }
         });
-        nats.connect();
         JetStreamManagement jsm = nats.management();
         JetStreamSetup.ensureDeadLetterStream(jsm);
         // tables may share a stream on different subjects: a stream the bridge creates carries them all
@@ -143,6 +147,43 @@ public class Pipelines {
             LOG.warnf("table %s: %s", name, hold.reason());
         } else {
             store.open(name, layout(declaration, embedder));
+        }
+    }
+
+    /** The lease of every declared table (bridge.writer.leases): refuses to start when another writer owns one. */
+    private void takeLeases() {
+        if (!config.writer().leases()) {
+            return;
+        }
+        String owner = config.writer().id().orElseGet(Pipelines::hostName);
+        try {
+            leases = TableLeases.open(nats.connection(), owner, store.location().toString(), config.writer().leaseTtl());
+            leases.takeAll(declarations.keySet());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot take the table leases in NATS KV (" + TableLeases.BUCKET + "): " + e.getMessage(), e);
+        }
+        leases.keepRenewed(this::leaseLost);
+        LOG.infof("writer %s holds the leases of %s", owner, declarations.keySet());
+    }
+
+    /** Another writer took {@code table} (this one lost NATS past the lease TTL): stop consuming it, keep serving search. */
+    private void leaseLost(String table) {
+        lostLeases.put(table, "lease lost: another writer took the table; restart this writer once it is sorted out");
+        TablePipeline pipeline = pipelines.remove(table);
+        if (pipeline != null) {
+            pipeline.stop(config.ingest().shutdownGrace());
+        }
+    }
+
+    private static String hostName() {
+        String fromEnvironment = System.getenv("HOSTNAME");
+        if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+            return fromEnvironment;
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "unknown-host";
         }
     }
 
@@ -225,6 +266,11 @@ public class Pipelines {
         return broken;
     }
 
+    /** Tables whose lease another writer took while this one ran, and why they stopped. */
+    public Map<String, String> lostLeases() {
+        return java.util.Collections.unmodifiableMap(lostLeases);
+    }
+
     /** Every declared table, by name. */
     public java.util.Set<String> tables() {
         return java.util.Collections.unmodifiableSet(declarations.keySet());
@@ -274,13 +320,16 @@ public class Pipelines {
         if (advisories != null) {
             advisories.stop();
         }
+        if (leases != null) {
+            leases.close(); // after the pipelines drained: no commit of ours follows
+        }
         store.close();
         nats.close();
     }
 
     /** True when every declared table has a running pipeline, or is held for a re-embed. */
     public boolean allRunning() {
-        return pipelines.size() + held.size() + broken().size() == config.tables().size()
+        return lostLeases.isEmpty() && pipelines.size() + held.size() + broken().size() == config.tables().size()
                 && pipelines.values().stream().allMatch(TablePipeline::running);
     }
 
