@@ -160,6 +160,59 @@ class KubernetesManifestsIT {
     }
 
     @Test
+    void theObjectStoreOverlayPutsSearchReplicasBehindTheSameService() throws Exception {
+        Path overlay = MANIFESTS.resolve("object-store");
+        Map<String, Object> kustomization = Serialization.unmarshal(Files.readString(overlay.resolve("kustomization.yaml")), Map.class);
+        Set<String> used = new TreeSet<>((List<String>) kustomization.get("resources"));
+        ((List<Map<String, Object>>) kustomization.get("patches")).stream().map(p -> (String) p.get("path"))
+                .filter(java.util.Objects::nonNull).forEach(used::add);
+        Set<String> present;
+        try (var files = Files.list(overlay)) {
+            present = files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".yaml") && !n.equals("kustomization.yaml"))
+                    .collect(Collectors.toCollection(TreeSet::new));
+        }
+        present.add("../");
+        assertEquals(present, used, "every file of the overlay is used, and the base is its base");
+
+        var search = (io.fabric8.kubernetes.api.model.apps.Deployment) Serialization.unmarshal(
+                Files.readString(overlay.resolve("search-deployment.yaml")));
+        Container replica = search.getSpec().getTemplate().getSpec().getContainers().get(0);
+        Map<String, String> replicaEnv = new HashMap<>();
+        replica.getEnv().stream().filter(e -> e.getValue() != null).forEach(e -> replicaEnv.put(e.getName(), e.getValue()));
+        assertEquals("search", replicaEnv.get("BRIDGE_ROLE"));
+        StatefulSet writer = (StatefulSet) objects.get("StatefulSet/lance-event-bridge");
+        Container writerContainer = writer.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertEquals(ports(writerContainer), ports(replica));
+        probes(writerContainer).forEach((kind, probe) -> assertEquals(probe.getHttpGet().getPath(), probes(replica).get(kind).getHttpGet().getPath()));
+        assertEquals(containerEnvironment(writer), replicaEnv.entrySet().stream().filter(e -> OTHER_ENV.contains(e.getKey()))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)), "Lance's and malloc's variables as the writer");
+        assertTrue(replica.getSecurityContext().getReadOnlyRootFilesystem());
+        Pattern known = knownBridgeVariables();
+        replicaEnv.keySet().forEach(name -> assertTrue(OTHER_ENV.contains(name) || known.matcher(name).matches(), name));
+
+        StatefulSet writerLabels = Serialization.unmarshal(Files.readString(overlay.resolve("writer-labels.yaml")), StatefulSet.class);
+        Map<String, String> writerPods = writerLabels.getSpec().getTemplate().getMetadata().getLabels();
+        Map<String, String> replicaPods = search.getSpec().getTemplate().getMetadata().getLabels();
+        Service service = (Service) objects.get("Service/lance-event-bridge");
+        assertTrue(writerPods.entrySet().containsAll(service.getSpec().getSelector().entrySet()), "the Service reaches the writer");
+        assertTrue(replicaPods.entrySet().containsAll(service.getSpec().getSelector().entrySet()), "and the replicas");
+        assertTrue(replicaPods.entrySet().containsAll(search.getSpec().getSelector().getMatchLabels().entrySet()));
+        assertFalse(replicaPods.entrySet().containsAll(writerLabels.getSpec().getSelector().getMatchLabels().entrySet()),
+                "the writer's StatefulSet does not select the replicas' pods");
+        var policy = (io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy) objects.get("NetworkPolicy/lance-event-bridge");
+        assertTrue(replicaPods.entrySet().containsAll(policy.getSpec().getPodSelector().getMatchLabels().entrySet()),
+                "the NetworkPolicy covers the replicas");
+
+        var hpa = (io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler) Serialization.unmarshal(
+                Files.readString(overlay.resolve("search-hpa.yaml")));
+        assertEquals(search.getMetadata().getName(), hpa.getSpec().getScaleTargetRef().getName());
+        assertEquals("Deployment", hpa.getSpec().getScaleTargetRef().getKind());
+        ConfigMap store = Serialization.unmarshal(Files.readString(overlay.resolve("store-on-s3.yaml")), ConfigMap.class);
+        assertTrue(store.getData().get("BRIDGE_STORE_PATH").startsWith("s3://"));
+        store.getData().keySet().forEach(name -> assertTrue(known.matcher(name).matches(), name + " is a setting of the bridge"));
+    }
+
+    @Test
     void theServiceReachesTheNamedPortsOfThePods() {
         Service service = (Service) objects.get("Service/lance-event-bridge");
         StatefulSet set = (StatefulSet) objects.get("StatefulSet/lance-event-bridge");
