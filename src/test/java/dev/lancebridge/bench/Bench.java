@@ -14,7 +14,8 @@ import java.util.stream.Collectors;
 /**
  * The benchmark harness: the packaged bridge against its raw building blocks and its peer
  * (LanceDB's Node SDK), every figure as a pair measured in the same run, on WordNet glosses.
- * {@code bench/run [--quick] [--only ingest|embed|freshness|search|index|storage|soak|chaos|start|debezium]}; writes {@code bench/results/latest.{json,md,png}}
+ * {@code bench/run [--quick] [--only ingest|embed|freshness|search|index|storage|soak|chaos|start|debezium|objectstore]};
+ * writes {@code bench/results/latest.{json,md,png}}
  * ({@code latest-<step>.*} for a single step).
  */
 public final class Bench {
@@ -63,6 +64,7 @@ public final class Bench {
         step("chaos", () -> new ChaosFigures(this).run());
         step("start", () -> new StartFigures(this).run());
         step("debezium", () -> new DebeziumFigures(this).run());
+        step("objectstore", () -> new ObjectStoreFigures(this).run());
         results.json.put("duration_s", Math.round((System.nanoTime() - start) / 1e9));
         // a partial run must not overwrite the full one that bench/REPORT.md reads
         results.write(Path.of("bench", "results"), only == null ? "latest" : "latest-" + only);
