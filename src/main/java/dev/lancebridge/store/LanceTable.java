@@ -111,9 +111,7 @@ public final class LanceTable implements AutoCloseable {
         String uri = store.uri(name + ".lance");
         try {
             return store.open(allocator, uri, session).map(dataset -> {
-                org.apache.arrow.vector.types.pojo.Schema stored = dataset.getSchema();
-                TableLayout following = new TableLayout(layout.columns(), SchemaEvolution.storedDimension(stored),
-                        SchemaEvolution.storedModel(stored).orElse(layout.model()), layout.function(), layout.ordering());
+                TableLayout following = layout.asStored(dataset.getSchema());
                 return new LanceTable(name, store, allocator, session, following, null, indexPolicy, dataset, true);
             });
         } catch (RuntimeException e) {

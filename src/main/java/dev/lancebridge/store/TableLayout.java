@@ -27,6 +27,12 @@ public record TableLayout(List<ColumnDeclaration> columns, int dimension, String
         return new TableLayout(List.of(), dimension, model, new LanceDbFunction(LanceDbFunction.SENTENCE_TRANSFORMERS, model));
     }
 
+    /** This layout with the model and dimension of the vectors {@code stored} holds: what a search replica reads. */
+    TableLayout asStored(Schema stored) {
+        return new TableLayout(columns, SchemaEvolution.storedDimension(stored), SchemaEvolution.storedModel(stored).orElse(model),
+                function, ordering);
+    }
+
     public Schema schema() {
         return TableSchema.of(this);
     }

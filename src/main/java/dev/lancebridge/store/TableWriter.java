@@ -130,8 +130,7 @@ final class TableWriter {
             return null;
         }
         Schema stored = newest.getSchema();
-        TableLayout following = new TableLayout(layout.columns(), SchemaEvolution.storedDimension(stored),
-                SchemaEvolution.storedModel(stored).orElse(layout.model()), layout.function(), layout.ordering());
+        TableLayout following = layout.asStored(stored);
         synchronized (versionSwitch) {
             latest.close();
             latest = newest;
