@@ -342,9 +342,10 @@ public final class LanceTable implements AutoCloseable {
     }
 
     /**
-     * One maintenance pass: compacts small fragments and removes versions older than
-     * {@code retention} (tagged versions are kept) under the writer's lock, so it never races a
-     * commit; then, outside the lock so that ingest goes on, builds the vector index once the
+     * One maintenance pass: compacts small fragments beside the writer (under its lock only when
+     * the compaction keeps losing to its commits, see {@link TableMaintenance}), removes versions
+     * older than {@code retention} (tagged versions are kept) under the writer's lock; then,
+     * outside the lock so that ingest goes on, builds the vector index once the
      * table is big enough and folds new rows into every index. An index commit that loses a race
      * with the writer is retried. The outcome, failed or not, is kept for {@link #stats()}.
      */

@@ -170,7 +170,11 @@ final class TableWriter {
         return knownIds.loaded();
     }
 
-    /** See {@link LanceTable#commit}. */
+    /**
+     * See {@link LanceTable#commit}. A maintenance pass may have committed a compaction beside this
+     * lock since the writer's handle was opened: Lance rebases the merge and the deletes onto it
+     * (LanceTableTest, MaintenanceWhileBusyTest).
+     */
     synchronized CommitStats commit(List<? extends Normalized> changes) {
         requireWriter();
         Map<String, Normalized> newest = latestPerId(changes);
@@ -325,13 +329,28 @@ final class TableWriter {
         return new long[] {tombstones.inMemory(), tombstones.stored()};
     }
 
-    /** A maintenance pass's part under the writer's lock: tombstones, compaction, cleanup of old versions. */
-    synchronized void compactAndClean(java.time.Duration retention, MaintenanceStats.Builder pass) {
+    /** A maintenance pass's compaction under the writer's lock: when it lost to the writer's commits beside it. */
+    synchronized void compact(MaintenanceStats.Builder pass) {
         requireWriter();
-        tombstones.maintain();
         pass.fragmentsBefore = latest.getFragments().size();
         latest.compact();
-        // compaction commits a version of its own: continue from the newest one
+        refresh();
+    }
+
+    /** A maintenance pass's part under the writer's lock: the tombstones (small, and only the writer writes them). */
+    synchronized void maintainTombstones() {
+        requireWriter();
+        tombstones.maintain();
+    }
+
+    /**
+     * A maintenance pass's part under the writer's lock, after its compaction committed: continue
+     * from that version, and remove the versions older than {@code retention} (tagged ones stay).
+     * Under the lock, so that no commit is writing files a cleanup with a short retention could
+     * take for leftovers.
+     */
+    synchronized void cleanUp(java.time.Duration retention, MaintenanceStats.Builder pass) {
+        requireWriter();
         refresh();
         commitsSinceCompaction = 0;
         RemovalStats removed = latest.cleanupWithPolicy(CleanupPolicy.builder()

@@ -319,6 +319,30 @@ class LanceTableTest {
     }
 
     @Test
+    void aCompactionCommittedBesideTheWriterNeitherLosesNorDoublesItsNextCommit() {
+        for (int i = 0; i < 10; i++) {
+            table.commit(List.of(row("k-" + i, "text " + i, i + 1), row("n-" + i, "other " + i, 100 + i)));
+        }
+        // a maintenance pass compacts on a handle of its own, outside the writer's lock: the writer's handle is now stale
+        try (org.lance.Dataset own = org.lance.Dataset.open(dir.resolve("events.lance").toString())) {
+            own.compact();
+        }
+        // updates and deletes of rows the compaction rewrote, and new rows, committed from the stale handle
+        CommitStats after = table.commit(List.of(row("k-1", "updated", 500), new Deletion("k-2", 501), row("fresh", "new", 502),
+                row("k-3", "stale", 1)));
+        assertTrue(after.version() > 0);
+        assertEquals(20, table.countRows(null), "19 of the 20 rows, plus fresh");
+        assertEquals("updated", only("k-1").get("text"));
+        assertEquals(0, table.countRows("id = 'k-2'"));
+        assertEquals("text 3", only("k-3").get("text"), "an older change still loses");
+        assertEquals(1, table.countRows("id = 'fresh'"));
+        // and the writer goes on from the newest version
+        table.commit(List.of(row("k-4", "again", 600)));
+        assertEquals("again", only("k-4").get("text"));
+        assertEquals(20, table.countRows(null));
+    }
+
+    @Test
     void rowWithoutVectorIsRefusedAndNothingIsWritten() {
         Row missing = new Row("a", "t", null, null, "s", 1, 0);
         assertThrows(StoreException.class, () -> table.commit(List.of(missing)));
