@@ -20,7 +20,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * blocks the writer, {@link TableMaintenance} runs maintenance passes and re-embeds, and
  * {@link TableVersions} lists versions and tags.
  *
- * <p>Locks, always taken in this order: the maintenance lock (one pass or re-embed at a time),
+ * <p>Locks, always taken in this order: the maintenance lock (one pass, re-embed or small-fragment compaction at a time),
  * then the writer's ({@link TableWriter}'s monitor), then the writer's version switch (the
  * committed version and the layout, switched together). The locks of {@link ReadHandles} and
  * {@link Tombstones} are leaves: nothing else is taken while they are held.
@@ -52,7 +52,7 @@ public final class LanceTable implements AutoCloseable {
         this.allocator = allocator;
         this.handles = new ReadHandles(name, uri, store, allocator, session);
         ReentrantLock maintenanceLock = new ReentrantLock();
-        this.writer = new TableWriter(name, store, allocator, session, handles, tombstones, maintenanceLock, layout, latest, readOnly);
+        this.writer = new TableWriter(name, store, allocator, session, handles, tombstones, layout, latest, readOnly);
         this.maintenance = new TableMaintenance(name, handles, writer, indexPolicy, maintenanceLock);
         this.versions = new TableVersions(name, handles);
         this.scans = new TableScans(name, handles, allocator);

@@ -8,11 +8,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A table's maintenance passes and re-embeds, one at a time under the maintenance lock, which is
+ * A table's maintenance passes, re-embeds and small-fragment compactions, one at a time under the maintenance lock, which is
  * taken before the writer's ({@link LanceTable} states the order).
  */
 final class TableMaintenance {
 
+    /**
+     * The small-fragment compactions merge fragments of fewer rows than this, and no others:
+     * merging everything would rewrite the growing tail each time, and the rewritten copies pile
+     * up within the version retention (bench/REPORT.md, storage while streaming). The maintenance
+     * pass merges them into large fragments once the indexes cover them.
+     */
+    static final long COMPACTED_FRAGMENT_ROWS = 1_000;
+    private static final org.lance.compaction.CompactionOptions SMALL_FRAGMENTS = org.lance.compaction.CompactionOptions.builder()
+            .withTargetRowsPerFragment(COMPACTED_FRAGMENT_ROWS).build();
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(TableMaintenance.class);
     /** Compactions beside the writer that lost to its commits before one runs under its lock. */
     private static final int COMPACTION_TRIES_BESIDE_WRITER = 2;
     private final String name;
@@ -22,6 +32,9 @@ final class TableMaintenance {
     /** One maintenance pass or re-embed at a time (the schedule and {@code POST .../maintenance} may meet). */
     private final ReentrantLock lock;
     private volatile MaintenanceStats last;
+    /** Runs the small-fragment compactions the writer asks for, one at a time, beside the writer. */
+    private final java.util.concurrent.ExecutorService compactor;
+    private final java.util.concurrent.atomic.AtomicBoolean compactionAsked = new java.util.concurrent.atomic.AtomicBoolean();
 
     TableMaintenance(String name, ReadHandles handles, TableWriter writer, IndexPolicy indexPolicy, ReentrantLock lock) {
         this.name = name;
@@ -29,6 +42,46 @@ final class TableMaintenance {
         this.writer = writer;
         this.indexPolicy = indexPolicy;
         this.lock = lock;
+        this.compactor = java.util.concurrent.Executors.newSingleThreadExecutor(dev.lancebridge.config.DaemonThreads.named("compact-" + name));
+        writer.onSmallFragmentsDue(this::compactSmallFragmentsSoon);
+    }
+
+    /** Has the small fragments of the last commits compacted beside the writer; a request while one waits is the same request. */
+    void compactSmallFragmentsSoon() {
+        if (compactionAsked.compareAndSet(false, true)) {
+            try {
+                compactor.execute(this::compactSmallFragments);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                compactionAsked.set(false);
+            }
+        }
+    }
+
+    /**
+     * Merges the fragments under {@value #COMPACTED_FRAGMENT_ROWS} rows, on a handle of its own.
+     * Skipped while a pass or a re-embed runs (the pass compacts anyway); one that loses to the
+     * writer's commits is skipped too, and asked again {@value TableWriter#COMPACT_AFTER_COMMITS}
+     * commits later. The writer then continues from the compacted version.
+     */
+    private void compactSmallFragments() {
+        compactionAsked.set(false);
+        if (!lock.tryLock()) {
+            return;
+        }
+        try {
+            long start = System.nanoTime();
+            try (Dataset dataset = handles.openLatest()) {
+                dataset.compact(SMALL_FRAGMENTS);
+            }
+            writer.refresh();
+            LOG.debugf("table %s: compacted the small fragments in %.0f ms", name, (System.nanoTime() - start) / 1e6);
+        } catch (RuntimeException e) {
+            LOG.log(LanceFailure.of(e) == LanceFailure.COMMIT_CONFLICT ? org.jboss.logging.Logger.Level.DEBUG
+                    : org.jboss.logging.Logger.Level.WARN, String.format("table %s: compacting the small fragments failed (the commits"
+                    + " stand; asked again in %d commits): %s", name, TableWriter.COMPACT_AFTER_COMMITS, e.getMessage()));
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** The outcome of the last pass, failed or not; null before the first. */
@@ -110,6 +163,7 @@ final class TableMaintenance {
 
     /** Waits up to 10 s for a pass under way and keeps the lock (the table is closing); false when the pass goes on. */
     boolean stop() throws InterruptedException {
+        compactor.shutdownNow();
         return lock.tryLock(10, TimeUnit.SECONDS);
     }
 }

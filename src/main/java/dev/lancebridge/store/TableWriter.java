@@ -10,14 +10,12 @@ import org.lance.Dataset;
 import org.lance.Session;
 import org.lance.cleanup.CleanupPolicy;
 import org.lance.cleanup.RemovalStats;
-import org.lance.compaction.CompactionOptions;
 import org.lance.merge.MergeInsertStats;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A table's single writer: the handle every change is committed through, the committed version
@@ -29,21 +27,13 @@ final class TableWriter {
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(TableWriter.class);
 
     /**
-     * Commits after which the writer compacts its small fragments itself. Each commit adds a
+     * Commits after which the writer has its small fragments compacted, without waiting for a
+     * maintenance pass ({@link TableMaintenance#compactSmallFragmentsSoon}). Each commit adds a
      * fragment, and each fragment the id index does not cover yet slows every later merge-insert:
      * a maintenance interval's worth of them made small commits an order of magnitude slower
      * (bench/REPORT.md, storage while streaming).
      */
     static final int COMPACT_AFTER_COMMITS = 50;
-    /**
-     * The writer's compactions merge fragments of fewer rows than this, and no others: merging
-     * everything would rewrite the growing tail each time, and the rewritten copies pile up within
-     * the version retention (bench/REPORT.md, storage while streaming). The maintenance pass merges
-     * them into large fragments once the indexes cover them.
-     */
-    static final long COMPACTED_FRAGMENT_ROWS = 1_000;
-    private static final CompactionOptions WRITER_COMPACTION = CompactionOptions.builder()
-            .withTargetRowsPerFragment(COMPACTED_FRAGMENT_ROWS).build();
 
     private final String name;
     private final StoreLocation store;
@@ -51,15 +41,13 @@ final class TableWriter {
     private final Session session;
     private final ReadHandles handles;
     private final Tombstones tombstones;
-    /** Held by a maintenance pass or a re-embed; the writer's own compaction only tries it. */
-    private final ReentrantLock maintenance;
     /** The stored schema rows are written in, and the layout it was opened with; both change with a re-embed. */
     private volatile Schema schema;
     private volatile TableLayout layout;
     private Dataset latest;
     /** The latest version the writer committed: searches read it through the read handles. */
     private volatile long committedVersion;
-    /** Commits since the last compaction (the writer's own or a maintenance pass's); under the writer's lock. */
+    /** Commits since the small fragments were last compacted (or a maintenance pass compacted); under the writer's lock. */
     private int commitsSinceCompaction;
     /** A re-embed switches the committed version and the layout together under this lock; {@link #snapshot} reads both under it. */
     private final Object versionSwitch = new Object();
@@ -68,18 +56,19 @@ final class TableWriter {
     private final Thread knownIdsLoad;
     /** A search replica's table: it never writes, it follows the versions the writer commits ({@link #follow}). */
     private final boolean readOnly;
+    /** Asked to compact the small fragments, every {@value #COMPACT_AFTER_COMMITS} commits. */
+    private volatile Runnable smallFragmentsDue = () -> { };
     /** Told every version this writer commits (compaction and re-embed too), e.g. to notify search replicas. */
     private volatile java.util.function.LongConsumer commitListener = version -> { };
 
     TableWriter(String name, StoreLocation store, BufferAllocator allocator, Session session, ReadHandles handles, Tombstones tombstones,
-                ReentrantLock maintenance, TableLayout layout, Dataset latest, boolean readOnly) {
+                TableLayout layout, Dataset latest, boolean readOnly) {
         this.name = name;
         this.store = store;
         this.allocator = allocator;
         this.session = session;
         this.handles = handles;
         this.tombstones = tombstones;
-        this.maintenance = maintenance;
         this.layout = layout;
         // rows are written the way the table stores them, whichever bridge version made it
         this.schema = latest.getSchema();
@@ -105,6 +94,10 @@ final class TableWriter {
 
     boolean readOnly() {
         return readOnly;
+    }
+
+    void onSmallFragmentsDue(Runnable compaction) {
+        smallFragmentsDue = compaction;
     }
 
     void onCommitted(java.util.function.LongConsumer listener) {
@@ -242,28 +235,14 @@ final class TableWriter {
     }
 
     /**
-     * Compacts the small fragments of the last {@value #COMPACT_AFTER_COMMITS} commits (tens of ms),
-     * under the writer's lock. Not while a maintenance pass runs: its index commits would conflict with the
-     * compaction's (and it compacts anyway). The commit before has returned either way: a failed
-     * compaction is logged and tried again {@value #COMPACT_AFTER_COMMITS} commits later.
+     * Every {@value #COMPACT_AFTER_COMMITS} commits, has the small fragments compacted beside this
+     * thread: compacting them here took up to 6 s on a 100k-row table right after an index build,
+     * and every event waited for it (bench/REPORT.md, Debezium).
      */
     private void compactIfDue() {
-        // tryLock, not lock: a maintenance pass takes the maintenance lock before the writer's, and this holds the writer's
-        if (++commitsSinceCompaction < COMPACT_AFTER_COMMITS || !maintenance.tryLock()) {
-            return;
-        }
-        try {
-            long start = System.nanoTime();
-            latest.compact(WRITER_COMPACTION);
-            refresh();
-            LOG.debugf("table %s: compacted the last %d commits in %.0f ms", name, commitsSinceCompaction,
-                    (System.nanoTime() - start) / 1e6);
-        } catch (RuntimeException e) {
-            LOG.warnf("table %s: compacting the last %d commits failed (the commits stand; next try in %d commits): %s",
-                    name, commitsSinceCompaction, COMPACT_AFTER_COMMITS, e.getMessage());
-        } finally {
+        if (++commitsSinceCompaction >= COMPACT_AFTER_COMMITS) {
             commitsSinceCompaction = 0;
-            maintenance.unlock();
+            smallFragmentsDue.run();
         }
     }
 

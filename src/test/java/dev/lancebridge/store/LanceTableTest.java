@@ -372,6 +372,9 @@ class LanceTableTest {
             table.commit(List.of(row("c" + i, "text " + i, i + 1)));
         }
         table.commit(List.of(row("c0", "text 0, updated", commits + 1)));
+        // compacted beside the writer: the commits did not wait for it
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> table.stats().fragments() <= TableWriter.COMPACT_AFTER_COMMITS);
         TableStats stats = table.stats();
         assertTrue(stats.fragments() <= TableWriter.COMPACT_AFTER_COMMITS, "a fragment per commit would be " + commits
                 + "; the writer compacted them down to " + stats.fragments());
