@@ -84,7 +84,7 @@ public class Pipelines {
                         + e.getMessage(), e);
             }
         });
-        if (config.role() == dev.lancebridge.config.Role.SEARCH) {
+        if (searchReplica()) {
             // a search replica: no consumer, no commit; SearchReplica opens and follows the tables
             nats.connect();
             started = true;
@@ -244,7 +244,6 @@ public class Pipelines {
                 ? java.util.Optional.of(rejection.reason() + ": " + rejection.detail()) : java.util.Optional.empty();
     }
 
-    /** The table as declared, checked. */
     /** The layout {@code table} is written in with its declared embedder (a search replica opens it so). */
     public TableLayout layoutOf(String table) {
         return layout(declarations.get(table), declaredEmbedders.get(table));
@@ -255,6 +254,7 @@ public class Pipelines {
         return config.role() == dev.lancebridge.config.Role.SEARCH;
     }
 
+    /** The table as declared, checked. */
     public TableDeclaration declaration(String table) {
         return declarations.get(table);
     }

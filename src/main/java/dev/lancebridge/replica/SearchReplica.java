@@ -1,7 +1,6 @@
 package dev.lancebridge.replica;
 
 import dev.lancebridge.config.BridgeConfig;
-import dev.lancebridge.config.Role;
 import dev.lancebridge.ingest.CommitAnnouncements;
 import dev.lancebridge.ingest.NatsClient;
 import dev.lancebridge.ingest.Pipelines;
@@ -60,7 +59,7 @@ public class SearchReplica {
 
     /** After {@link Pipelines} checked the declarations (and, in this role, only connected NATS). */
     void start(@Observes @Priority(Pipelines.STARTUP_PRIORITY + 1) StartupEvent event) {
-        if (config.role() != Role.SEARCH) {
+        if (!pipelines.searchReplica()) {
             return;
         }
         follower = Executors.newSingleThreadScheduledExecutor(dev.lancebridge.config.DaemonThreads.named("replica-follower"));

@@ -27,6 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public class LanceStore implements AutoCloseable {
 
     private final StoreLocation location;
+    /** Asks an {@code s3://} store what Lance cannot (conditional PUT, room for a write); null for other stores. */
+    private final ObjectStoreProbe probe;
     private final BufferAllocator allocator = new RootAllocator();
     private final Session session;
     private final IndexPolicy indexPolicy;
@@ -64,6 +66,7 @@ public class LanceStore implements AutoCloseable {
 
     public LanceStore(StoreLocation location, long indexCacheBytes, long metadataCacheBytes, IndexPolicy indexPolicy) {
         this.location = location;
+        this.probe = ObjectStoreProbe.of(location).orElse(null);
         this.session = Session.create(indexCacheBytes, metadataCacheBytes);
         this.cacheLimitBytes = indexCacheBytes + metadataCacheBytes;
         this.indexPolicy = indexPolicy;
@@ -123,8 +126,8 @@ public class LanceStore implements AutoCloseable {
      * an object store that ignores conditional PUT. Called once by the writer before it opens a table.
      */
     public void requireSafeCommits() {
-        if (!location.local()) {
-            ObjectStoreProbe.requireConditionalPut(location);
+        if (probe != null) {
+            probe.requireConditionalPut();
         }
     }
 
@@ -186,7 +189,7 @@ public class LanceStore implements AutoCloseable {
      */
     public boolean writable() {
         if (!location.local()) {
-            return ObjectStoreProbe.writable(location, PROBE_BYTES);
+            return probe == null || probe.writable(PROBE_BYTES); // gs:// and az:// are not probed
         }
         Path probe = location.directory().resolve(".write-probe");
         try {
@@ -217,6 +220,9 @@ public class LanceStore implements AutoCloseable {
         closed = true;
         tables.values().forEach(LanceTable::close);
         tables.clear();
+        if (probe != null) {
+            probe.close();
+        }
         session.close();
         try {
             allocator.close();

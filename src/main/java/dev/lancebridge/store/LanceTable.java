@@ -273,10 +273,10 @@ public final class LanceTable implements AutoCloseable {
      * listing is a paged request per thousand objects: too much for a status read.
      */
     private int versionsOnDisk() {
-        if (!store.local()) {
+        Path path = directory();
+        if (path == null) {
             return -1;
         }
-        Path path = store.directory().resolve(name + ".lance");
         try (java.util.stream.Stream<Path> files = Files.list(path.resolve("_versions"))) {
             return (int) files.filter(file -> file.getFileName().toString().endsWith(".manifest")).count();
         } catch (java.io.IOException | java.io.UncheckedIOException e) {
@@ -284,12 +284,17 @@ public final class LanceTable implements AutoCloseable {
         }
     }
 
+    /** The table's directory; null on an object store. */
+    private Path directory() {
+        return store.local() ? store.directory().resolve(name + ".lance") : null;
+    }
+
     /** Bytes under the table's directory: every version's data, manifests and indexes; -1 on an object store (as above). */
     private long diskBytes() {
-        if (!store.local()) {
+        Path path = directory();
+        if (path == null) {
             return -1;
         }
-        Path path = store.directory().resolve(name + ".lance");
         try (java.util.stream.Stream<Path> files = Files.walk(path)) {
             return files.filter(Files::isRegularFile).mapToLong(file -> {
                 try {

@@ -17,7 +17,6 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -30,92 +29,96 @@ import java.util.UUID;
  * question Lance cannot answer for us, with the same endpoint and credentials (Lance's option
  * names, read here by the AWS SDK).
  */
-final class ObjectStoreProbe {
+final class ObjectStoreProbe implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ObjectStoreProbe.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    private ObjectStoreProbe() {
+    private final StoreLocation store;
+    private final Bucket bucket;
+    /** One client for the store's life: the readiness probe asks {@link #writable} every few seconds. */
+    private final S3Client s3;
+
+    private ObjectStoreProbe(StoreLocation store) {
+        this.store = store;
+        this.bucket = Bucket.of(store);
+        this.s3 = client(store);
     }
 
     /**
-     * Refuses {@code store} (an {@link UnsafeStoreException}) unless it honours conditional PUT:
-     * a probe object put twice with {@code If-None-Match: *} must be refused the second time.
-     * Only {@code s3://} stores are asked: GCS and Azure Blob honour preconditions by contract,
-     * while S3-compatible servers differ.
+     * The probe of {@code store}; empty unless it is an {@code s3://} store: GCS and Azure Blob
+     * honour preconditions by contract, while S3-compatible servers differ.
      */
-    static void requireConditionalPut(StoreLocation store) {
-        if (!store.scheme().map(ObjectStoreProbe::s3).orElse(false)) {
-            return;
-        }
-        Bucket bucket = Bucket.of(store);
+    static Optional<ObjectStoreProbe> of(StoreLocation store) {
+        return store.scheme().filter(scheme -> scheme.equals("s3") || scheme.equals("s3a")).map(scheme -> new ObjectStoreProbe(store));
+    }
+
+    /**
+     * Refuses the store (an {@link UnsafeStoreException}) unless it honours conditional PUT: a
+     * probe object put twice with {@code If-None-Match: *} must be refused the second time.
+     */
+    void requireConditionalPut() {
         String key = bucket.key("_bridge/conditional-put-probe-" + UUID.randomUUID());
-        try (S3Client s3 = client(store)) {
-            put(s3, bucket.name(), key, true);
+        try {
+            putIfAbsent(key);
             try {
-                put(s3, bucket.name(), key, true);
+                putIfAbsent(key);
                 throw new UnsafeStoreException("the object store at " + store + " ignores conditional PUT (If-None-Match: *):"
                         + " it replaced an object the request said must not exist. Lance relies on that condition to keep two"
                         + " commits of one version apart; on this store they would overwrite each other and events would be"
                         + " lost silently. Use a store that honours it (AWS S3, MinIO, Ceph RGW >= 18, S3Proxy >= 4.1).");
             } catch (S3Exception refused) {
                 if (refused.statusCode() != 412 && refused.statusCode() != 409) {
-                    throw unreachable(store, refused);
+                    throw unreachable(refused);
                 }
             } finally {
-                delete(s3, bucket.name(), key);
+                delete(key);
             }
             LOG.infof("store %s honours conditional PUT (a second If-None-Match: * was refused)", store);
         } catch (UnsafeStoreException e) {
             throw e;
         } catch (RuntimeException e) { // the SDK's, and the HTTP client's own when the peer answers garbage
-            throw unreachable(store, e);
+            throw unreachable(e);
         }
     }
 
-    /** True when a small object can be put to (and removed from) {@code store}; s3:// only, other stores answer true. */
-    static boolean writable(StoreLocation store, int bytes) {
-        if (!store.scheme().map(ObjectStoreProbe::s3).orElse(false)) {
-            return true;
-        }
-        Bucket bucket = Bucket.of(store);
+    /** True when a small object can be put to (and removed from) the store. */
+    boolean writable(int bytes) {
         String key = bucket.key("_bridge/.write-probe");
-        try (S3Client s3 = client(store)) {
+        try {
             s3.putObject(PutObjectRequest.builder().bucket(bucket.name()).key(key).build(), RequestBody.fromBytes(new byte[bytes]));
-            delete(s3, bucket.name(), key);
+            delete(key);
             return true;
         } catch (RuntimeException e) {
             return false;
         }
     }
 
-    private static boolean s3(String scheme) {
-        return scheme.equals("s3") || scheme.equals("s3a");
+    private void putIfAbsent(String key) {
+        s3.putObject(PutObjectRequest.builder().bucket(bucket.name()).key(key).ifNoneMatch("*").build(),
+                RequestBody.fromString("lance-event-bridge probe"));
     }
 
-    private static void put(S3Client s3, String bucket, String key, boolean onlyIfAbsent) {
-        PutObjectRequest.Builder request = PutObjectRequest.builder().bucket(bucket).key(key);
-        if (onlyIfAbsent) {
-            request.ifNoneMatch("*");
-        }
-        s3.putObject(request.build(), RequestBody.fromString("lance-event-bridge probe"));
-    }
-
-    private static void delete(S3Client s3, String bucket, String key) {
+    private void delete(String key) {
         try {
-            s3.deleteObject(b -> b.bucket(bucket).key(key));
+            s3.deleteObject(b -> b.bucket(bucket.name()).key(key));
         } catch (RuntimeException e) {
             LOG.debugf("could not remove the probe object %s: %s", key, e.getMessage());
         }
     }
 
-    private static UnsafeStoreException unreachable(StoreLocation store, Exception e) {
+    @Override
+    public void close() {
+        s3.close();
+    }
+
+    private UnsafeStoreException unreachable(Exception e) {
         return new UnsafeStoreException("could not check the object store at " + store + " (is the endpoint an S3 server, the"
                 + " bucket there and the credentials right?): " + e.getMessage(), e);
     }
 
     /** An S3 client for the endpoint, region and credentials Lance gets in {@code bridge.store.options}. */
-    static S3Client client(StoreLocation store) {
+    private static S3Client client(StoreLocation store) {
         Map<String, String> options = store.options();
         software.amazon.awssdk.services.s3.S3ClientBuilder builder = S3Client.builder()
                 .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(TIMEOUT).socketTimeout(TIMEOUT).build())
@@ -143,15 +146,9 @@ final class ObjectStoreProbe {
                 : AwsBasicCredentials.create(id.get(), secret.get()));
     }
 
-    /** Lance (object_store) takes {@code aws_<name>} and {@code <name>}, any case. */
+    /** Lance (object_store) takes {@code aws_<name>} and {@code <name>} ({@link StoreLocation} made the names lower case). */
     private static Optional<String> option(Map<String, String> options, String name) {
-        for (Map.Entry<String, String> entry : options.entrySet()) {
-            String key = entry.getKey().toLowerCase(Locale.ROOT);
-            if (key.equals(name) || key.equals("aws_" + name)) {
-                return Optional.ofNullable(entry.getValue()).filter(value -> !value.isBlank());
-            }
-        }
-        return Optional.empty();
+        return Optional.ofNullable(options.getOrDefault("aws_" + name, options.get(name))).filter(value -> !value.isBlank());
     }
 
     /** The bucket and key prefix of an {@code s3://bucket/prefix} store. */

@@ -23,8 +23,11 @@ public record StoreLocation(String root, Map<String, String> options) {
 
     private static final Pattern OBJECT_STORE = Pattern.compile("^(s3|s3a|gs|az|abfs|abfss)://[^/]+.*");
 
+    /** Option names in Lance's snake_case whatever form the configuration gave them in (see {@link #of}). */
     public StoreLocation {
-        options = Map.copyOf(options);
+        Map<String, String> named = new java.util.TreeMap<>();
+        options.forEach((name, value) -> named.put(name.toLowerCase(java.util.Locale.ROOT).replace('-', '_').replace('.', '_'), value));
+        options = Map.copyOf(named);
         root = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
     }
 
@@ -34,9 +37,6 @@ public record StoreLocation(String root, Map<String, String> options) {
      * ({@code BRIDGE_STORE_OPTIONS_AWS_ENDPOINT} from a Kubernetes Secret arrives as {@code aws-endpoint}).
      */
     public static StoreLocation of(String configured, Map<String, String> options) {
-        Map<String, String> named = new java.util.TreeMap<>();
-        options.forEach((name, value) -> named.put(name.toLowerCase(java.util.Locale.ROOT).replace('-', '_').replace('.', '_'), value));
-        options = named;
         String trimmed = configured.trim();
         if (trimmed.isEmpty()) {
             throw new IllegalArgumentException("bridge.store.path is empty: give a directory or s3://bucket/prefix");
@@ -82,12 +82,16 @@ public record StoreLocation(String root, Map<String, String> options) {
 
     /** Read options sharing the store's caches ({@code session}), with this store's options. */
     public ReadOptions read(Session session) {
-        return new ReadOptions.Builder().setSession(session).setStorageOptions(options).build();
+        return reading(session).build();
     }
 
     /** As {@link #read(Session)}, at {@code version}. */
     public ReadOptions read(Session session, long version) {
-        return new ReadOptions.Builder().setSession(session).setStorageOptions(options).setVersion(version).build();
+        return reading(session).setVersion(version).build();
+    }
+
+    private ReadOptions.Builder reading(Session session) {
+        return new ReadOptions.Builder().setSession(session).setStorageOptions(options);
     }
 
     /** Write parameters with this store's options. */

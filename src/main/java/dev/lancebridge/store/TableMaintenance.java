@@ -70,15 +70,17 @@ final class TableMaintenance {
         }
         try {
             long start = System.nanoTime();
-            try (Dataset dataset = handles.openLatest()) {
-                dataset.compact(SMALL_FRAGMENTS);
+            RuntimeException lost = besideWriter(1, dataset -> dataset.compact(SMALL_FRAGMENTS));
+            if (lost != null) {
+                LOG.debugf("table %s: compacting the small fragments lost to a commit (asked again in %d commits): %s", name,
+                        TableWriter.COMPACT_AFTER_COMMITS, lost.getMessage());
+                return;
             }
             writer.refresh();
             LOG.debugf("table %s: compacted the small fragments in %.0f ms", name, (System.nanoTime() - start) / 1e6);
         } catch (RuntimeException e) {
-            LOG.log(LanceFailure.of(e) == LanceFailure.COMMIT_CONFLICT ? org.jboss.logging.Logger.Level.DEBUG
-                    : org.jboss.logging.Logger.Level.WARN, String.format("table %s: compacting the small fragments failed (the commits"
-                    + " stand; asked again in %d commits): %s", name, TableWriter.COMPACT_AFTER_COMMITS, e.getMessage()));
+            LOG.warnf("table %s: compacting the small fragments failed (the commits stand; asked again in %d commits): %s",
+                    name, TableWriter.COMPACT_AFTER_COMMITS, e.getMessage());
         } finally {
             lock.unlock();
         }
@@ -118,36 +120,48 @@ final class TableMaintenance {
      * when that happens twice, under a stream of updates, the writer's lock is taken after all.
      */
     private void compact(MaintenanceStats.Builder pass) {
-        for (int attempt = 1; attempt <= COMPACTION_TRIES_BESIDE_WRITER; attempt++) {
-            try (Dataset dataset = handles.openLatest()) {
-                pass.fragmentsBefore = dataset.getFragments().size();
-                dataset.compact();
-                return;
-            } catch (RuntimeException e) {
-                if (LanceFailure.of(e) != LanceFailure.COMMIT_CONFLICT) {
-                    throw e;
-                }
-            }
+        RuntimeException lost = besideWriter(COMPACTION_TRIES_BESIDE_WRITER, dataset -> {
+            pass.fragmentsBefore = dataset.getFragments().size();
+            dataset.compact();
+        });
+        if (lost != null) {
+            writer.compact(pass);
         }
-        writer.compact(pass);
     }
 
     /** Index work on a handle of its own, outside the writer's lock: building a vector index takes seconds to minutes. */
     private void indexes(MaintenanceStats.Builder pass) {
-        for (int attempt = 1; ; attempt++) {
-            try (Dataset dataset = handles.openLatest()) {
-                if (TableIndexes.createVectorIfDue(dataset, indexPolicy)) {
-                    pass.indexesCreated.add(TableIndexes.VECTOR);
-                }
-                pass.indexesOptimized.addAll(TableIndexes.optimize(dataset));
-                break;
-            } catch (RuntimeException e) {
-                if (attempt == 3 || LanceFailure.of(e) != LanceFailure.COMMIT_CONFLICT) {
-                    throw e;
-                }
+        RuntimeException lost = besideWriter(3, dataset -> {
+            if (TableIndexes.createVectorIfDue(dataset, indexPolicy)) {
+                pass.indexesCreated.add(TableIndexes.VECTOR);
             }
+            pass.indexesOptimized.addAll(TableIndexes.optimize(dataset));
+        });
+        if (lost != null) {
+            throw lost;
         }
         writer.refresh(); // the writer continues from the version that has the indexes
+    }
+
+    /**
+     * Runs {@code work} on a handle of the newest version of its own, beside the writer, and again
+     * on a newer one each time its commit loses a race with another (at most {@code attempts}
+     * times). Returns the last lost race when every attempt lost; any other failure is thrown.
+     */
+    private RuntimeException besideWriter(int attempts, java.util.function.Consumer<Dataset> work) {
+        RuntimeException lost = null;
+        for (int attempt = 1; attempt <= attempts; attempt++) {
+            try (Dataset dataset = handles.openLatest()) {
+                work.accept(dataset);
+                return null;
+            } catch (RuntimeException e) {
+                if (LanceFailure.of(e) != LanceFailure.COMMIT_CONFLICT) {
+                    throw e;
+                }
+                lost = e;
+            }
+        }
+        return lost;
     }
 
     /** See {@link LanceTable#reembed}. */

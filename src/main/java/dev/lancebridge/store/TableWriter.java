@@ -308,12 +308,14 @@ final class TableWriter {
         return new long[] {tombstones.inMemory(), tombstones.stored()};
     }
 
-    /** A maintenance pass's compaction under the writer's lock: when it lost to the writer's commits beside it. */
+    /**
+     * A maintenance pass's compaction under the writer's lock, when it lost to the writer's commits
+     * beside it; {@link #cleanUp}, which the pass runs next, moves the writer to its version.
+     */
     synchronized void compact(MaintenanceStats.Builder pass) {
         requireWriter();
         pass.fragmentsBefore = latest.getFragments().size();
         latest.compact();
-        refresh();
     }
 
     /** A maintenance pass's part under the writer's lock: the tombstones (small, and only the writer writes them). */
