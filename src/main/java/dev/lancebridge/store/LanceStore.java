@@ -72,7 +72,7 @@ public class LanceStore implements AutoCloseable {
         this.indexPolicy = indexPolicy;
     }
 
-    private static IndexPolicy indexPolicy(BridgeConfig.VectorIndex config) {
+    private static IndexPolicy indexPolicy(dev.lancebridge.config.StoreSettings.VectorIndex config) {
         return new IndexPolicy(config.minRows(), config.rowsPerPartition(), config.m(), config.efConstruction());
     }
 

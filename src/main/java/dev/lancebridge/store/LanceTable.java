@@ -8,7 +8,6 @@ import org.lance.Dataset;
 import org.lance.Session;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
@@ -43,12 +42,14 @@ public final class LanceTable implements AutoCloseable {
     private final TableVersions versions;
     private final TableScans scans;
     private final MovedRows moved = new MovedRows();
+    private final TableFootprint footprint;
 
     private LanceTable(String name, StoreLocation store, BufferAllocator allocator, Session session, TableLayout layout,
                        Tombstones tombstones, IndexPolicy indexPolicy, Dataset latest, boolean readOnly) {
         this.name = name;
         this.uri = store.uri(name + ".lance");
         this.store = store;
+        this.footprint = new TableFootprint(store, name);
         this.allocator = allocator;
         this.handles = new ReadHandles(name, uri, store, allocator, session);
         ReentrantLock maintenanceLock = new ReentrantLock();
@@ -260,51 +261,9 @@ public final class LanceTable implements AutoCloseable {
         try {
             Dataset dataset = shared.dataset;
             return new TableStats(dataset.countRows(), dataset.version(), dataset.getFragments().size(),
-                    versionsOnDisk(), TableIndexes.describe(dataset), diskBytes(), maintenance.last());
+                    footprint.versionsOnDisk(), TableIndexes.describe(dataset), footprint.diskBytes(), maintenance.last());
         } finally {
             shared.release();
-        }
-    }
-
-    /**
-     * Manifests under {@code _versions/}: one per version still on disk. Counted from the listing,
-     * because reading every manifest ({@code listVersions}) costs a file read per version, and a
-     * busy table keeps tens of thousands within the retention. -1 on an object store, where a
-     * listing is a paged request per thousand objects: too much for a status read.
-     */
-    private int versionsOnDisk() {
-        Path path = directory();
-        if (path == null) {
-            return -1;
-        }
-        try (java.util.stream.Stream<Path> files = Files.list(path.resolve("_versions"))) {
-            return (int) files.filter(file -> file.getFileName().toString().endsWith(".manifest")).count();
-        } catch (java.io.IOException | java.io.UncheckedIOException e) {
-            return -1;
-        }
-    }
-
-    /** The table's directory; null on an object store. */
-    private Path directory() {
-        return store.local() ? store.directory().resolve(name + ".lance") : null;
-    }
-
-    /** Bytes under the table's directory: every version's data, manifests and indexes; -1 on an object store (as above). */
-    private long diskBytes() {
-        Path path = directory();
-        if (path == null) {
-            return -1;
-        }
-        try (java.util.stream.Stream<Path> files = Files.walk(path)) {
-            return files.filter(Files::isRegularFile).mapToLong(file -> {
-                try {
-                    return Files.size(file);
-                } catch (java.io.IOException e) {
-                    return 0; // removed by a cleanup meanwhile
-                }
-            }).sum();
-        } catch (java.io.IOException | java.io.UncheckedIOException e) {
-            return -1;
         }
     }
 
