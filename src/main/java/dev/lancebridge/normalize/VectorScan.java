@@ -67,16 +67,12 @@ final class VectorScan {
         int count = 0;
         int at = skipWhitespace(json, open + 1);
         while (count < dimension) {
-            int end = numberEnd(json, at);
-            if (end < 0) {
+            long number = DecimalFloats.read(json, at);
+            if (number == DecimalFloats.NOT_A_NUMBER || !Float.isFinite(DecimalFloats.value(number))) {
                 return null;
             }
-            float value = DecimalFloats.parse(json, at, end - at);
-            if (!Float.isFinite(value)) {
-                return null;
-            }
-            values[count++] = value;
-            at = skipWhitespace(json, end);
+            values[count++] = DecimalFloats.value(number);
+            at = skipWhitespace(json, DecimalFloats.end(number));
             if (at >= json.length) {
                 return null;
             }
@@ -89,50 +85,6 @@ final class VectorScan {
             at = skipWhitespace(json, at + 1);
         }
         return null; // more numbers than the dimension
-    }
-
-    /** The end of the JSON number starting at {@code at} (RFC 8259's grammar, as strict as the parser), or -1. */
-    static int numberEnd(byte[] json, int at) {
-        int n = json.length;
-        if (at < n && json[at] == '-') {
-            at++;
-        }
-        if (at >= n) {
-            return -1;
-        }
-        if (json[at] == '0') {
-            at++;
-        } else if (json[at] >= '1' && json[at] <= '9') {
-            at = digitsEnd(json, at);
-        } else {
-            return -1;
-        }
-        if (at < n && json[at] == '.') {
-            int fraction = at + 1;
-            at = digitsEnd(json, fraction);
-            if (at == fraction) {
-                return -1;
-            }
-        }
-        if (at < n && (json[at] == 'e' || json[at] == 'E')) {
-            at++;
-            if (at < n && (json[at] == '+' || json[at] == '-')) {
-                at++;
-            }
-            int exponent = at;
-            at = digitsEnd(json, exponent);
-            if (at == exponent) {
-                return -1;
-            }
-        }
-        return at;
-    }
-
-    private static int digitsEnd(byte[] json, int at) {
-        while (at < json.length && json[at] >= '0' && json[at] <= '9') {
-            at++;
-        }
-        return at;
     }
 
     /** Index of the quote that ends the string whose first byte is at {@code at}, or -1 when it never ends. */
