@@ -47,7 +47,8 @@ public class DevSeed {
 
     void seed(@Observes @Priority(Pipelines.STARTUP_PRIORITY + 1) StartupEvent event) throws Exception {
         BridgeConfig.Table table = config.tables().get(TABLE);
-        if (LaunchMode.current() != LaunchMode.DEVELOPMENT || !config.dev().seed() || table == null) {
+        if (LaunchMode.current() != LaunchMode.DEVELOPMENT || !config.dev().seed() || table == null
+                || config.role() == dev.lancebridge.config.Role.SEARCH) { // the writer seeds; a replica publishes nothing
             return;
         }
         if (nats.management().getStreamInfo(table.stream()).getStreamState().getMsgCount() > 0) {

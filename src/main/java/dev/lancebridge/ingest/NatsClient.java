@@ -1,6 +1,7 @@
 package dev.lancebridge.ingest;
 
 import dev.lancebridge.config.BridgeConfig;
+import dev.lancebridge.config.DaemonThreads;
 import dev.lancebridge.config.Redaction;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
@@ -13,6 +14,8 @@ import jakarta.enterprise.inject.Instance;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
+import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * The bridge's one NATS connection (reconnecting forever). With no URL configured it connects to
@@ -28,6 +31,8 @@ public class NatsClient {
     private final Vertx vertx;
     private final Instance<LocalNatsUrl> localServer;
     private volatile Connection connection;
+    /** The thread of {@link #connectWhenReachable} while it tries, or null. */
+    private Thread connecting;
 
     public NatsClient(BridgeConfig config, Vertx vertx, Instance<LocalNatsUrl> localServer) {
         this.config = config;
@@ -39,6 +44,53 @@ public class NatsClient {
         if (connection != null) {
             return;
         }
+        Settings settings = settings();
+        try {
+            open(settings);
+        } catch (UnreachableException e) {
+            throw new IllegalStateException(e.getMessage(), e.getCause());
+        }
+    }
+
+    /**
+     * Connects on a thread of its own, trying again every {@code retry} until NATS answers, then
+     * runs {@code connected}: a search replica serves and follows its store without NATS. What is
+     * wrong in the settings (an unreadable credentials file) still stops start-up, at once.
+     */
+    public void connectWhenReachable(Duration retry, Consumer<Connection> connected) {
+        Settings settings = settings();
+        connecting = DaemonThreads.named("nats-connect").newThread(() -> {
+            boolean told = false;
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    synchronized (this) {
+                        if (connection == null) {
+                            open(settings);
+                        }
+                    }
+                    connected.accept(connection);
+                    return;
+                } catch (UnreachableException e) {
+                    if (!told) {
+                        LOG.warnf("%s; trying again every %s, serving meanwhile", e.getMessage(), retry);
+                        told = true;
+                    }
+                }
+                try {
+                    Thread.sleep(retry.toMillis());
+                } catch (InterruptedException e) {
+                    return; // closing
+                }
+            }
+        });
+        connecting.start();
+    }
+
+    /** The connection's options, its redacted URL and where its errors go, from the settings (which are checked here). */
+    private record Settings(Options options, String url, LoggingErrorListener errors) {
+    }
+
+    private Settings settings() {
         String url = config.nats().url().orElseGet(this::defaultUrl);
         LoggingErrorListener errors = new LoggingErrorListener();
         Options.Builder options = Options.builder()
@@ -52,17 +104,28 @@ public class NatsClient {
                 .connectionListener((conn, event) -> LOG.infof("NATS connection: %s", event));
         authenticate(options);
         NatsTls.context(config.nats().tls(), vertx).ifPresent(options::sslContext);
+        return new Settings(options.build(), Redaction.secrets(url), errors);
+    }
+
+    private void open(Settings settings) throws UnreachableException {
         try {
-            connection = Nats.connect(options.build());
+            connection = Nats.connect(settings.options());
         } catch (IOException e) {
             // the exception keeps its cause for the stack trace; the message printed first carries no credentials
-            throw new IllegalStateException("cannot reach NATS at " + Redaction.secrets(url) + " (set BRIDGE_NATS_URL): "
-                    + Redaction.secrets(e.getMessage()) + tlsHint(errors.last()));
+            throw new UnreachableException("cannot reach NATS at " + settings.url() + " (set BRIDGE_NATS_URL): "
+                    + Redaction.secrets(e.getMessage()) + tlsHint(settings.errors().last()), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while connecting to " + Redaction.secrets(url), e);
+            throw new IllegalStateException("interrupted while connecting to " + settings.url(), e);
         }
-        LOG.infof("connected to NATS at %s", Redaction.secrets(url));
+        LOG.infof("connected to NATS at %s", settings.url());
+    }
+
+    /** NATS did not answer (or refused the handshake): worth another try later. */
+    private static final class UnreachableException extends Exception {
+        UnreachableException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /** What a failed TLS handshake means for the settings, since jnats's own message names neither. */
@@ -143,6 +206,9 @@ public class NatsClient {
     }
 
     synchronized void close() {
+        if (connecting != null) {
+            connecting.interrupt();
+        }
         try {
             if (connection != null) {
                 // the acks of the last commits first: a drain that waits on an idle subscription must not hold them back

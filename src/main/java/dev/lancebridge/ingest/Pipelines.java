@@ -85,8 +85,7 @@ public class Pipelines {
             }
         });
         if (searchReplica()) {
-            // a search replica: no consumer, no commit; SearchReplica opens and follows the tables
-            nats.connect();
+            // a search replica: no consumer, no commit; SearchReplica opens and follows the tables, and connects NATS
             started = true;
             return;
         }

@@ -8,6 +8,7 @@ import dev.lancebridge.store.LanceStore;
 import dev.lancebridge.store.LanceTable;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -37,6 +38,8 @@ import java.util.concurrent.TimeUnit;
 public class SearchReplica {
 
     private static final Logger LOG = Logger.getLogger(SearchReplica.class);
+    /** How often a replica that started without NATS tries to reach it (as often as jnats reconnects). */
+    private static final Duration RETRY_CONNECT = io.nats.client.Options.DEFAULT_RECONNECT_WAIT;
 
     private final BridgeConfig config;
     private final Pipelines pipelines;
@@ -46,7 +49,7 @@ public class SearchReplica {
     private final Clock clock;
     private final Map<String, FollowState> states = new ConcurrentHashMap<>();
     private ScheduledExecutorService follower;
-    private Dispatcher announcements;
+    private volatile Dispatcher announcements;
 
     public SearchReplica(BridgeConfig config, Pipelines pipelines, LanceStore store, NatsClient nats, MeterRegistry registry) {
         this.config = config;
@@ -73,13 +76,20 @@ public class SearchReplica {
                     .baseUnit("seconds").description("since this replica last asked the store for a newer version").register(registry);
             check(table); // open what exists before traffic comes (readiness waits for every table)
         }
-        announcements = nats.connection().createDispatcher(message ->
-                CommitAnnouncements.table(message).filter(states::containsKey).ifPresent(table -> follower.execute(() -> check(table))));
-        announcements.subscribe(CommitAnnouncements.ALL);
+        // NATS only speeds the following up: without it (not there yet, or down) the checks below still follow the store
+        nats.connectWhenReachable(RETRY_CONNECT, this::listen);
         long every = config.replica().pollInterval().toMillis();
         follower.scheduleWithFixedDelay(() -> states.keySet().forEach(this::check), every, every, TimeUnit.MILLISECONDS);
         LOG.infof("search replica of %s at %s: following the writer (announcements on %s, checks every %s)",
                 pipelines.tables(), store.location(), CommitAnnouncements.ALL, config.replica().pollInterval());
+    }
+
+    /** Checks a table as soon as its writer announces a commit. */
+    private void listen(Connection connection) {
+        Dispatcher dispatcher = connection.createDispatcher(message ->
+                CommitAnnouncements.table(message).filter(states::containsKey).ifPresent(table -> follower.execute(() -> check(table))));
+        dispatcher.subscribe(CommitAnnouncements.ALL);
+        announcements = dispatcher;
     }
 
     /** Opens the table once the writer made it, then switches it to the newest committed version. */
@@ -113,8 +123,9 @@ public class SearchReplica {
 
     /** Before the store and NATS close ({@link Pipelines#stop} runs after this). */
     void stop(@Observes @Priority(Pipelines.STARTUP_PRIORITY - 1) ShutdownEvent event) {
-        if (announcements != null) {
-            nats.connection().closeDispatcher(announcements);
+        Connection connection = nats.connectionOrNull();
+        if (announcements != null && connection != null) {
+            connection.closeDispatcher(announcements);
         }
         if (follower != null) {
             follower.shutdownNow();
