@@ -14,8 +14,6 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -57,8 +55,7 @@ final class TablePipeline {
     private final ExecutorService embedThread;
     private final ExecutorService writerThread;
     private final ScheduledExecutorService heartbeat;
-    /** Batches fetched and not yet acked or naked: their deliveries get in-progress heartbeats. */
-    private final Set<IngestBatch> inFlight = ConcurrentHashMap.newKeySet();
+    private final BatchesInHand inHand;
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile boolean running;
     /** Why the flow ended on its own (an unexpected error), or null. */
@@ -116,13 +113,13 @@ final class TablePipeline {
         this.embedThread = Executors.newSingleThreadExecutor(DaemonThreads.named("embed-" + table));
         this.writerThread = Executors.newSingleThreadExecutor(DaemonThreads.named("writer-" + table));
         this.heartbeat = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("heartbeat-" + table));
-        metrics.inHand(this::eventsInHand);
+        this.inHand = new BatchesInHand(table, settings.ackWait(), clock);
+        metrics.inHand(inHand::events);
     }
 
     void start() {
         begin();
-        // Keeps AckWait short (fast redelivery after a crash) without redelivering slow batches.
-        long every = heartbeatEvery().toMillis();
+        long every = inHand.heartbeatEvery().toMillis();
         heartbeat.scheduleAtFixedRate(this::markInProgress, every, every, TimeUnit.MILLISECONDS);
         long watchEvery = watch.period().toMillis();
         heartbeat.scheduleWithFixedDelay(this::watchConsumer, watchEvery, watchEvery, TimeUnit.MILLISECONDS);
@@ -203,16 +200,8 @@ final class TablePipeline {
         long now = clock.nanoTime();
         String waitingFor = storeError != null ? "the store: " + storeError
                 : embedError != null ? "the embedder: " + embedError : null;
-        return new PipelineState(running, stoppedBy, fetchError, waitingFor, eventsInHand(), !retryDelay.isZero(),
+        return new PipelineState(running, stoppedBy, fetchError, waitingFor, inHand.events(), !retryDelay.isZero(),
                 Duration.ofNanos(now - progressAt), Duration.ofNanos(now - receivedAt), watch.stall(), watch.stalledFor());
-    }
-
-    private int eventsInHand() {
-        int inHand = 0;
-        for (IngestBatch batch : inFlight) {
-            inHand += batch.deliveries().size();
-        }
-        return inHand;
     }
 
     /** Events the consumer holds for this table (not yet delivered, or delivered and not acked); -1 when NATS cannot say. */
@@ -230,7 +219,7 @@ final class TablePipeline {
      * not a stall. A failed batch keeps {@code retryDelay} above zero until a commit succeeds.
      */
     private void progressIfNothingInHand() {
-        if (inFlight.isEmpty() && retryDelay.isZero()) {
+        if (inHand.isEmpty() && retryDelay.isZero()) {
             progressAt = clock.nanoTime();
         }
     }
@@ -256,7 +245,7 @@ final class TablePipeline {
             if (deliveries.isEmpty()) {
                 return STOP;
             }
-            return inHand(deliveries, start);
+            return taken(deliveries, start);
         }
         try {
             deliveries = consumer.fetch(fetchSize, settings.batchWait());
@@ -270,7 +259,7 @@ final class TablePipeline {
         fetchDelay = Duration.ZERO;
         fetchError = null;
         fetchSize = nextFetchSize(fetchSize, deliveries.size(), settings.batchSize(), settings.maxBatchSize());
-        return inHand(deliveries, start);
+        return taken(deliveries, start);
     }
 
     /**
@@ -288,14 +277,14 @@ final class TablePipeline {
     }
 
     /** The fetched deliveries as a batch now in hand, not normalized yet. */
-    private IngestBatch inHand(List<Delivery> deliveries, long start) {
+    private IngestBatch taken(List<Delivery> deliveries, long start) {
         metrics.fetched(deliveries);
         IngestBatch batch = new IngestBatch(deliveries, null, clock.nanoTime());
         if (batch.isEmpty()) {
             progressIfNothingInHand();
         } else {
             receivedAt = clock.nanoTime();
-            inFlight.add(batch);
+            inHand.add(batch);
             LOG.debugf("table %s: fetched %d events in %.1f ms", table, deliveries.size(), millisSince(start));
         }
         return batch;
@@ -317,31 +306,10 @@ final class TablePipeline {
         watch.check(state());
     }
 
-    /** A third of ack-wait: a batch in hand that long gets an in-progress heartbeat, and again each time as long passes. */
-    private Duration heartbeatEvery() {
-        return Duration.ofMillis(Math.max(100, settings.ackWait().toMillis() / 3));
-    }
-
-    /**
-     * Restarts the ack-wait of every delivery held longer than {@link #heartbeatEvery()} (run that
-     * often): a batch that commits sooner, as nearly all do, costs JetStream no heartbeat at all.
-     */
+    /** What the heartbeat thread runs: an in-progress for each delivery held long ({@link BatchesInHand}). */
     void markInProgress() {
-        long heldLongEnough = clock.nanoTime() - heartbeatEvery().toNanos();
-        for (IngestBatch batch : inFlight) {
-            if (batch.fetchedAt() > heldLongEnough) {
-                continue;
-            }
-            for (Delivery delivery : batch.deliveries()) {
-                try {
-                    delivery.inProgress();
-                } catch (RuntimeException e) {
-                    LOG.debugf("table %s: in-progress for seq %d failed: %s", table, delivery.streamSeq(), e.getMessage());
-                }
-            }
-        }
+        inHand.markInProgress();
     }
-
 
     /** The batch with its vectors; empty when the embed failed (the batch was naked) or the pipeline stopped meanwhile. */
     private IngestBatch embedNow(IngestBatch batch) {
@@ -360,7 +328,7 @@ final class TablePipeline {
             return batch.withChanges(embedded.changes());
         } catch (RuntimeException | Error failure) { // an embedder's Error (its native runtime's) fails the batch, not the stream
             retry(batch, "embed", failure);
-            release(batch);
+            inHand.release(batch);
             return IngestBatch.EMPTY;
         }
     }
@@ -393,13 +361,8 @@ final class TablePipeline {
     /** Gives a batch back to JetStream at once (shutdown while waiting for the embedder). */
     private IngestBatch abandon(IngestBatch batch) {
         settlement.giveBack(batch);
-        release(batch);
+        inHand.release(batch);
         return IngestBatch.EMPTY;
-    }
-
-    /** The batch is out of hand (settled or given back); the stages carry copies of it, so it is found by its deliveries. */
-    private void release(IngestBatch batch) {
-        inFlight.removeIf(held -> held.deliveries() == batch.deliveries());
     }
 
     /** Commits the batch and settles each delivery with JetStream: ack, dead letter, or nak. */
@@ -408,7 +371,7 @@ final class TablePipeline {
             try {
                 commitAndSettle(batch);
             } finally {
-                release(batch);
+                inHand.release(batch);
             }
         }
         return null;
