@@ -5,20 +5,25 @@ import dev.lancebridge.support.BridgeProcess;
 /**
  * A bridge started on a stream that already holds a backlog, watched until it has acked (that
  * is, committed: it acks only after the commit) every message. Reads JetStream, not the bridge,
- * every 50 ms, so watching adds little load to what is measured. The rate is timed from the
- * 10,000th ack (the JIT warm by then) when the backlog is large enough, else from the first; the
- * CPU of the bridge and of nats-server over the same window is kept beside it.
+ * every 50 ms, so watching adds little load to what is measured. The rate is timed from a given
+ * ack on (by default the 10,000th) when the backlog is at least twice as large, else from the
+ * first; the CPU of the bridge and of nats-server over the same window is kept beside it.
  *
  * @param bridgeCpu  the bridge's CPU over the timed window, in cores (1.0 = one core busy)
  * @param brokerCpu  nats-server's, likewise
  */
 record Drain(double eventsPerSecond, double seconds, long peakRssMiB, double bridgeCpu, double brokerCpu) {
 
-    /** Acks before the rate is timed, when the backlog is at least twice as many. */
+    /** Acks before the rate is timed by default, when the backlog is at least twice as many. */
     static final long WARM_UP = 10_000;
 
     static Drain watch(Broker broker, BridgeProcess bridge, long total) throws Exception {
-        long warmUp = total >= 2 * WARM_UP ? WARM_UP : 1;
+        return watch(broker, bridge, total, WARM_UP);
+    }
+
+    /** @param timedFromAck the ack the rate is timed from (the acks before are the warm-up) */
+    static Drain watch(Broker broker, BridgeProcess bridge, long total, long timedFromAck) throws Exception {
+        long warmUp = total >= 2 * timedFromAck ? timedFromAck : 1;
         long timedFrom = 0;
         long ackedAtTimed = 0;
         ProcessUsage bridgeAtTimed = null;

@@ -35,15 +35,19 @@ final class IngestFigures {
         this.bench = bench;
     }
 
-    /** One drain of events that carry their vectors: the bridge's batch size (null: its default) and the vector's form. */
-    private record Case(Integer batch, boolean base64) {
+    /**
+     * One drain of events that carry their vectors: the bridge's batch size (null: its default),
+     * the vector's form, how many events, and the ack the rates are timed from.
+     */
+    private record Case(Integer batch, boolean base64, int events, int timedFrom) {
         /** The batch the raw parts and the peer use: the bridge's default is 500. */
         int rawBatch() {
             return batch == null ? 500 : batch;
         }
 
         String label() {
-            return (batch == null ? "defaults (batch 500)" : "batch " + batch) + (base64 ? ", vectors as base64" : "");
+            return (batch == null ? "defaults (batch 500)" : "batch " + batch) + (base64 ? ", vectors as base64" : "") + " (" + events
+                    + " events)";
         }
 
         String key() {
@@ -56,7 +60,11 @@ final class IngestFigures {
      * and as base64: the bridge against the raw parts and, for arrays, the hand-written peer.
      */
     void provided() throws Exception {
-        int provided = bench.quick ? 20_000 : 100_000;
+        // Long enough for the JIT: in a 100k drain timed from the 10,000th ack, C2 still took ~0.4 of the 2 cores.
+        // Batch 100 drains less: the peer's merge-insert at batch 100 into a table of 100k+ rows ran at ~350 events/s.
+        int provided = bench.quick ? 20_000 : 300_000;
+        int timedFrom = bench.quick ? 10_000 : 100_000;
+        int shorter = bench.quick ? provided : 100_000;
         List<byte[]> arrays = Events.provided(bench.corpus, 0, provided, false);
         List<byte[]> base64 = Events.provided(bench.corpus, 0, provided, true);
         List<Row> rows = new ArrayList<>(provided);
@@ -64,35 +72,46 @@ final class IngestFigures {
             rows.add(new Row("p-" + i, bench.corpus.text(i), bench.corpus.vector(i), Row.PROVIDED, "events.bench", i + 1, 0));
         }
         RawLanceAppend.rowsPerSecond(bench.work.resolve("warmup.lance"), rows.subList(0, 2000), 500, 384, InProcessEmbedder.MODEL);
-        for (Case drained : List.of(new Case(null, false), new Case(100, false), new Case(1000, false), new Case(1000, true))) {
+        for (Case drained : List.of(new Case(null, false, provided, timedFrom), new Case(100, false, shorter, (int) Drain.WARM_UP),
+                new Case(1000, false, provided, timedFrom), new Case(1000, true, provided, timedFrom))) {
             int batch = drained.rawBatch();
-            double rawAppend = RawLanceAppend.rowsPerSecond(bench.work.resolve("raw-" + drained.key() + ".lance"), rows, batch, 384,
-                    InProcessEmbedder.MODEL);
+            int events = drained.events();
+            ProcessUsage beforeAppend = ProcessUsage.self();
+            double rawAppend = RawLanceAppend.rowsPerSecond(bench.work.resolve("raw-" + drained.key() + ".lance"), rows.subList(0, events),
+                    batch, 384, InProcessEmbedder.MODEL);
+            RawPart append = new RawPart(rawAppend, ProcessUsage.self().minus(beforeAppend).cpuMs() * 1000 / events);
             try (Broker broker = new Broker(bench.work.resolve("nats-provided-" + drained.key()))) {
-                broker.publishAll("events.bench", drained.base64() ? base64 : arrays);
+                broker.publishAll("events.bench", (drained.base64() ? base64 : arrays).subList(0, events));
                 Drain drain;
                 Map<String, String> env = drained.batch() == null ? Map.of() : Map.of("BRIDGE_INGEST_BATCH_SIZE", Integer.toString(batch));
                 try (BridgeProcess bridge = BridgeProcess.start(broker.url(), bench.work.resolve("store-provided-" + drained.key()),
                         bench.log("provided-" + drained.key()), env)) {
-                    drain = Drain.watch(broker, bridge, provided);
+                    drain = Drain.watch(broker, bridge, events, drained.timedFrom());
                 }
-                double rawFetchAck = rawFetchAck(broker, provided, batch);
-                String figure = "ingest, vectors provided, " + drained.label() + " (" + provided + " events)";
+                RawPart fetchAck = rawFetchAck(broker, events, batch);
+                String figure = "ingest, vectors provided, " + drained.label();
                 String key = "ingest_provided_" + drained.key();
                 com.fasterxml.jackson.databind.JsonNode peer = drained.base64() ? null : bench.node("peer-" + drained.key(),
                         "peer-pipeline.mjs", broker.url(), bench.work.resolve("peer-store-" + drained.key()).toString(),
-                        Integer.toString(provided), Integer.toString(batch));
+                        Integer.toString(events), Integer.toString(batch), Integer.toString(drained.timedFrom()));
                 if (peer != null) {
                     bench.results.pair(key + "_vs_peer", figure, drain.eventsPerSecond(), "events/s",
                             "hand-written NATS JS + LanceDB TS pipeline (mergeInsert on id, ack after commit), batch " + batch,
-                            peer.get("fromTenThousandth").asDouble(), "events/s",
-                            "same stream, same payloads, one after the other; both timed from the 10,000th ack");
+                            peer.get("timed").asDouble(), "events/s",
+                            String.format("same stream, same payloads, one after the other; both timed from the %,dth ack (the peer over the"
+                                    + " whole drain: %,.0f events/s)", drained.timedFrom(), peer.get("eventsPerSecond").asDouble()));
                 }
                 bench.results.pair(key + "_vs_append", figure, drain.eventsPerSecond(), "events/s",
-                        "raw Lance append, batch " + batch, rawAppend, "rows/s", (drained.base64() ? "base64 vectors" : "JSON parse of 384"
-                                + " floats/event") + ", sharing 2 cores with nats-server; " + drain.cpu());
+                        "raw Lance append, batch " + batch, append.perSecond(), "rows/s", (drained.base64() ? "base64 vectors" : "JSON parse of"
+                                + " 384 floats/event") + ", sharing 2 cores with nats-server; " + drain.cpu());
                 bench.results.pair(key + "_vs_fetch_ack", figure, drain.eventsPerSecond(), "events/s",
-                        "raw JetStream fetch+ack, batch " + batch, rawFetchAck, "msgs/s", "as above");
+                        "raw JetStream fetch+ack, batch " + batch, fetchAck.perSecond(), "msgs/s", "as above");
+                int cores = Runtime.getRuntime().availableProcessors();
+                bench.results.pair(key + "_vs_raw_ceiling", figure, drain.eventsPerSecond(), "events/s",
+                        "both raw parts on " + cores + " cores, from their CPU per event", cores * 1e6 / (append.cpuMicros() + fetchAck.cpuMicros()),
+                        "events/s", String.format("CPU per event: raw append %.1f µs, raw fetch+ack %.1f µs (client and nats-server); the bridge"
+                                + " %.1f µs, nats-server %.1f µs", append.cpuMicros(), fetchAck.cpuMicros(),
+                                drain.bridgeCpu() * 1e6 / drain.eventsPerSecond(), drain.brokerCpu() * 1e6 / drain.eventsPerSecond()));
             }
         }
     }
@@ -202,10 +221,15 @@ final class IngestFigures {
         return Corpus.time(embed, texts.subList(0, Math.min(500, texts.size())), texts).textsPerSecond();
     }
 
+    /** A raw building block's rate, and the CPU it took per event in every process it runs in. */
+    private record RawPart(double perSecond, double cpuMicros) {
+    }
+
     /** A second durable consumer over the same messages: fetch batches and ack each message, nothing else. */
-    private static double rawFetchAck(Broker broker, int expected, int batch) throws Exception {
+    private static RawPart rawFetchAck(Broker broker, int expected, int batch) throws Exception {
         JetStreamSubscription sub = broker.js().subscribe("events.>",
                 PullSubscribeOptions.builder().durable("raw-bench-" + batch).build());
+        ProcessUsage before = ProcessUsage.self().plus(ProcessUsage.of(broker.pid()));
         long start = System.nanoTime();
         int seen = 0;
         while (seen < expected) {
@@ -214,7 +238,9 @@ final class IngestFigures {
             seen += messages.size();
         }
         broker.connection.flush(Duration.ofSeconds(5));
-        return seen / ((System.nanoTime() - start) / 1e9);
+        double rate = seen / ((System.nanoTime() - start) / 1e9);
+        double cpuMs = ProcessUsage.self().plus(ProcessUsage.of(broker.pid())).minus(before).cpuMs();
+        return new RawPart(rate, cpuMs * 1000 / seen);
     }
 
 }
