@@ -173,6 +173,10 @@ class CrashRecoveryIT {
         for (int kill = 1; kill <= 10; kill++) {
             BridgeProcess bridge = BridgeProcess.start(server.getURI(), dir.resolve("store"), dir.resolve("kills.log"), env);
             bridge.kill();
+            // A start leaves copies younger than 2 s alone (another JVM may be about to load them), and a killed bridge
+            // may have written one (Arrow's, at its first table scan) just before the kill: restarts come no faster
+            // than that in a real crash loop (Kubernetes backs off from 10 s).
+            Thread.sleep(2_500);
         }
         try (var entries = Files.list(temp)) {
             Map<String, Long> copies = entries.map(path -> path.getFileName().toString().replaceAll("\\d+", "<n>"))
