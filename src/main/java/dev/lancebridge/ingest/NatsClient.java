@@ -32,7 +32,7 @@ public class NatsClient {
     private final Instance<LocalNatsUrl> localServer;
     private volatile Connection connection;
     /** The thread of {@link #connectWhenReachable} while it tries, or null. */
-    private Thread connecting;
+    private volatile Thread connecting;
 
     public NatsClient(BridgeConfig config, Vertx vertx, Instance<LocalNatsUrl> localServer) {
         this.config = config;
@@ -75,6 +75,11 @@ public class NatsClient {
                         LOG.warnf("%s; trying again every %s, serving meanwhile", e.getMessage(), retry);
                         told = true;
                     }
+                } catch (IllegalStateException e) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        return; // closing while it connected
+                    }
+                    throw e;
                 }
                 try {
                     Thread.sleep(retry.toMillis());
@@ -205,10 +210,15 @@ public class NatsClient {
         return connection != null && connection.getStatus() == Connection.Status.CONNECTED;
     }
 
-    synchronized void close() {
-        if (connecting != null) {
-            connecting.interrupt();
+    void close() {
+        Thread trying = connecting;
+        if (trying != null) {
+            trying.interrupt(); // before the lock: an attempt in progress holds it
         }
+        closeConnection();
+    }
+
+    private synchronized void closeConnection() {
         try {
             if (connection != null) {
                 // the acks of the last commits first: a drain that waits on an idle subscription must not hold them back
