@@ -13,7 +13,6 @@ import org.lance.cleanup.RemovalStats;
 import org.lance.merge.MergeInsertStats;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -170,7 +169,7 @@ final class TableWriter {
      */
     synchronized CommitStats commit(List<? extends Normalized> changes) {
         requireWriter();
-        Map<String, Normalized> newest = latestPerId(changes);
+        Map<String, Normalized> newest = NewestPerId.of(changes);
         List<Row> rows = new ArrayList<>();
         List<Deletion> deletions = new ArrayList<>();
         List<Truncation> truncations = changes.stream().filter(Truncation.class::isInstance).map(Truncation.class::cast).toList();
@@ -267,31 +266,6 @@ final class TableWriter {
     private void truncate(long position) {
         tombstones.recordTruncation(position);
         latest.delete(layout.ordering().olderThan("", position + 1));
-    }
-
-    /**
-     * Keeps, per id, the newest change (the highest position, then the highest stream sequence):
-     * a batch must not hold an id twice.
-     */
-    static Map<String, Normalized> latestPerId(List<? extends Normalized> changes) {
-        Map<String, Normalized> newest = new HashMap<>(changes.size() * 2);
-        for (Normalized change : changes) {
-            if (change instanceof Row row) {
-                newest.merge(row.id(), change, TableWriter::newer);
-            } else if (change instanceof Deletion deletion) {
-                newest.merge(deletion.id(), change, TableWriter::newer);
-            }
-        }
-        return newest;
-    }
-
-    private static Normalized newer(Normalized a, Normalized b) {
-        long positionA = a instanceof Row row ? row.position() : ((Deletion) a).position();
-        long positionB = b instanceof Row row ? row.position() : ((Deletion) b).position();
-        if (positionA != positionB) {
-            return positionB > positionA ? b : a;
-        }
-        return b.streamSeq() > a.streamSeq() ? b : a;
     }
 
     /** See {@link LanceTable#ackedThrough}. */
