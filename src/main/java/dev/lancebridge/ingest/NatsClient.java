@@ -49,6 +49,9 @@ public class NatsClient {
             open(settings);
         } catch (UnreachableException e) {
             throw new IllegalStateException(e.getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while connecting to " + settings.url(), e);
         }
     }
 
@@ -60,35 +63,32 @@ public class NatsClient {
     public void connectWhenReachable(Duration retry, Consumer<Connection> connected) {
         Settings settings = settings();
         connecting = DaemonThreads.named("nats-connect").newThread(() -> {
-            boolean told = false;
-            while (!Thread.currentThread().isInterrupted()) {
-                try {
-                    synchronized (this) {
-                        if (connection == null) {
-                            open(settings);
-                        }
-                    }
-                    connected.accept(connection);
-                    return;
-                } catch (UnreachableException e) {
-                    if (!told) {
-                        LOG.warnf("%s; trying again every %s, serving meanwhile", e.getMessage(), retry);
-                        told = true;
-                    }
-                } catch (IllegalStateException e) {
-                    if (Thread.currentThread().isInterrupted()) {
-                        return; // closing while it connected
-                    }
-                    throw e;
-                }
-                try {
-                    Thread.sleep(retry.toMillis());
-                } catch (InterruptedException e) {
-                    return; // closing
-                }
+            try {
+                keepTrying(settings, retry, connected);
+            } catch (InterruptedException closing) {
+                // the bridge stops while it waited or connected
             }
         });
         connecting.start();
+    }
+
+    private void keepTrying(Settings settings, Duration retry, Consumer<Connection> connected) throws InterruptedException {
+        for (boolean told = false; ; told = true) {
+            try {
+                synchronized (this) {
+                    if (connection == null) {
+                        open(settings);
+                    }
+                }
+                connected.accept(connection);
+                return;
+            } catch (UnreachableException e) {
+                if (!told) {
+                    LOG.warnf("%s; trying again every %s, serving meanwhile", e.getMessage(), retry);
+                }
+            }
+            Thread.sleep(retry.toMillis());
+        }
     }
 
     /** The connection's options, its redacted URL and where its errors go, from the settings (which are checked here). */
@@ -112,16 +112,13 @@ public class NatsClient {
         return new Settings(options.build(), Redaction.secrets(url), errors);
     }
 
-    private void open(Settings settings) throws UnreachableException {
+    private void open(Settings settings) throws UnreachableException, InterruptedException {
         try {
             connection = Nats.connect(settings.options());
         } catch (IOException e) {
             // the exception keeps its cause for the stack trace; the message printed first carries no credentials
             throw new UnreachableException("cannot reach NATS at " + settings.url() + " (set BRIDGE_NATS_URL): "
                     + Redaction.secrets(e.getMessage()) + tlsHint(settings.errors().last()), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while connecting to " + settings.url(), e);
         }
         LOG.infof("connected to NATS at %s", settings.url());
     }
