@@ -55,14 +55,17 @@ final class ObjectStoreProbe implements AutoCloseable {
 
     /**
      * Refuses the store (an {@link UnsafeStoreException}) unless it honours conditional PUT: a
-     * probe object put twice with {@code If-None-Match: *} must be refused the second time.
+     * probe object put again with {@code If-None-Match: *} must be refused. The first put is a
+     * plain one: the SDK retries a put whose answer it did not get, and a conditional first put
+     * retried after the store had taken it was refused by the store's own copy (start-up failed
+     * once so in CI).
      */
     void requireConditionalPut() {
         String key = bucket.key("_bridge/conditional-put-probe-" + UUID.randomUUID());
         try {
-            putIfAbsent(key);
+            put(key, false);
             try {
-                putIfAbsent(key);
+                put(key, true);
                 throw new UnsafeStoreException("the object store at " + store + " ignores conditional PUT (If-None-Match: *):"
                         + " it replaced an object the request said must not exist. Lance relies on that condition to keep two"
                         + " commits of one version apart; on this store they would overwrite each other and events would be"
@@ -94,9 +97,10 @@ final class ObjectStoreProbe implements AutoCloseable {
         }
     }
 
-    private void putIfAbsent(String key) {
-        s3.putObject(PutObjectRequest.builder().bucket(bucket.name()).key(key).ifNoneMatch("*").build(),
-                RequestBody.fromString("lance-event-bridge probe"));
+    /** Puts the probe object; with {@code ifAbsent}, only if no object is at {@code key} ({@code If-None-Match: *}). */
+    private void put(String key, boolean ifAbsent) {
+        PutObjectRequest.Builder request = PutObjectRequest.builder().bucket(bucket.name()).key(key);
+        s3.putObject((ifAbsent ? request.ifNoneMatch("*") : request).build(), RequestBody.fromString("lance-event-bridge probe"));
     }
 
     private void delete(String key) {
